@@ -1,0 +1,173 @@
+"""The command line the Makefile calls: ``python -m pmqa_lib.cli <command> ...``.
+
+Each command imports only what it needs, so ``check`` answers in milliseconds and nothing pays
+for Great Expectations' import unless it validates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from pmqa_lib.periods import QUARTER_FORM, PeriodError, Quarter
+
+log = logging.getLogger("pmqa")
+
+
+class UsageError(Exception):
+    """A problem the user can fix from the command line; printed as one line, exit 2."""
+
+
+def _quarter(text: str | None) -> Quarter:
+    if not text:
+        raise UsageError(f"Q is empty: give a quarter as Q=2015Q2 (form {QUARTER_FORM})")
+    try:
+        return Quarter.parse(text)
+    except PeriodError:
+        raise UsageError(f"Q={text!r} is not a quarter: expected {QUARTER_FORM}") from None
+
+
+def _paths():
+    from pmqa_lib.io import Paths
+
+    return Paths.from_env()
+
+
+def cmd_check(args) -> int:
+    """Fail fast on a bad quarter or a missing returns folder."""
+    q = _quarter(args.quarter)
+    paths = _paths()
+    folder = paths.returns_dir(q)
+    if not folder.is_dir():
+        raise UsageError(f"no returns folder for {q.label}: looked for {folder}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from pmqa_lib import pipeline
+
+    q = _quarter(args.quarter)
+    return pipeline.run_validate(q, _paths(), strict=args.strict)
+
+
+def cmd_process(args) -> int:
+    from pmqa_lib import pipeline
+
+    return pipeline.run_process(_quarter(args.quarter), _paths())
+
+
+def cmd_report(args) -> int:
+    from pmqa_lib import pipeline
+
+    return pipeline.run_report(_quarter(args.quarter), _paths(), pdf=not args.no_pdf)
+
+
+def cmd_drilldown(args) -> int:
+    from pmqa_lib import pipeline
+
+    return pipeline.run_drilldown(_quarter(args.quarter), args.indicator, _paths())
+
+
+def cmd_summary(args) -> int:
+    from pmqa_lib import pipeline
+
+    return pipeline.print_summary(_quarter(args.quarter), _paths())
+
+
+def cmd_templates(args) -> int:
+    from pmqa_lib import templates
+
+    return templates.run(_quarter(args.quarter), _paths())
+
+
+def cmd_reminders(args) -> int:
+    from pmqa_lib import registers
+
+    return registers.run_reminders(_quarter(args.quarter), _paths(), days=args.days)
+
+
+def cmd_profile(args) -> int:
+    from pmqa_lib import pipeline
+
+    return pipeline.run_profile(args.la, _paths(), model=args.model)
+
+
+def cmd_examples(args) -> int:
+    from pmqa_lib import example_board
+
+    return example_board.main(check=args.check)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pmqa", description=__doc__)
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("check", help="check the quarter and its returns folder")
+    s.add_argument("quarter")
+    s.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("validate", help="ingest and validate a quarter's returns")
+    s.add_argument("quarter")
+    s.add_argument("--strict", action="store_true", help="any rejection fails")
+    s.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("process", help="observations, measures, assurance, registers")
+    s.add_argument("quarter")
+    s.set_defaults(func=cmd_process)
+
+    s = sub.add_parser("report", help="board report: notebooks, HTML, PDF, Excel, manifest")
+    s.add_argument("quarter")
+    s.add_argument("--no-pdf", action="store_true")
+    s.set_defaults(func=cmd_report)
+
+    s = sub.add_parser("drilldown", help="one indicator's drill-down")
+    s.add_argument("quarter")
+    s.add_argument("indicator")
+    s.set_defaults(func=cmd_drilldown)
+
+    s = sub.add_parser("summary", help="print the closing summary of a quarter")
+    s.add_argument("quarter")
+    s.set_defaults(func=cmd_summary)
+
+    s = sub.add_parser("templates", help="Excel return templates for the quarter after Q")
+    s.add_argument("quarter")
+    s.set_defaults(func=cmd_templates)
+
+    s = sub.add_parser("reminders", help="rolling-report reminders due in the next N days")
+    s.add_argument("quarter")
+    s.add_argument("--days", type=int, default=30)
+    s.set_defaults(func=cmd_reminders)
+
+    s = sub.add_parser("profile", help="LAIT-like benchmark profile for a local authority")
+    s.add_argument("la", help="name or code, e.g. Calderdale, 381, E08000033")
+    s.add_argument("--model", default="2021", choices=["2021", "2025"], help="statistical neighbour model")
+    s.set_defaults(func=cmd_profile)
+
+    s = sub.add_parser("examples", help="rebuild the shipped example returns (seeded)")
+    s.add_argument("--check", action="store_true", help="only check the committed files are rebuilt byte for byte")
+    s.set_defaults(func=cmd_examples)
+    return p
+
+
+def configure_logging(verbose: bool = False) -> None:
+    level = logging.DEBUG if verbose or os.environ.get("PMQA_DEBUG") else logging.INFO
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+    for noisy in ("great_expectations", "papermill", "traitlets", "matplotlib", "fontTools", "weasyprint"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(args.verbose)
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as exc:
+        print(f"pmqa: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

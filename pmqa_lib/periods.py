@@ -1,0 +1,229 @@
+"""UK financial-year quarters, school and calendar years, and DfE reporting years.
+
+No I/O. A quarter is written ``2015Q2``: quarter 2 of financial year 2015/16, i.e. 1 July to
+30 September 2015, shown to people as "Q2 2015/16". Q1 = April-June, Q2 = July-September,
+Q3 = October-December, Q4 = January-March of the following calendar year.
+
+DfE's annual statistics are labelled by the year in which the reporting year *ends* on 31 March:
+DfE "2015" is financial year 2014/15.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import total_ordering
+
+QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
+QUARTER_FORM = "YYYYQn, e.g. 2015Q2 (quarter 2 of financial year 2015/16); n is 1 to 4"
+
+_MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+
+
+class PeriodError(ValueError):
+    """A period string that is not in the expected form."""
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Quarter:
+    """A UK financial-year quarter.
+
+    Parameters
+    ----------
+    fy : int
+        The calendar year in which the financial year starts (2015 for 2015/16).
+    q : int
+        The quarter within the financial year, 1 to 4.
+    """
+
+    fy: int
+    q: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.q <= 4:
+            raise PeriodError(f"quarter must be 1 to 4, got {self.q}")
+
+    # --- parsing and labels -------------------------------------------------------------
+    @classmethod
+    def parse(cls, text: str | Quarter) -> Quarter:
+        """Parse ``2015Q2``; anything else raises :class:`PeriodError` naming the form."""
+        if isinstance(text, Quarter):
+            return text
+        m = QUARTER_PATTERN.match(str(text).strip()) if text is not None else None
+        if not m:
+            raise PeriodError(f"not a quarter: {text!r}; expected {QUARTER_FORM}")
+        return cls(int(m.group(1)), int(m.group(2)))
+
+    @property
+    def code(self) -> str:
+        return f"{self.fy}Q{self.q}"
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def fy_label(self) -> str:
+        """``2015/16``."""
+        return financial_year_label(self.fy)
+
+    @property
+    def label(self) -> str:
+        """``Q2 2015/16``."""
+        return f"Q{self.q} {self.fy_label}"
+
+    @property
+    def months_label(self) -> str:
+        """``July to September 2015`` (``January to March 2016`` for Q4)."""
+        start, end = self.start, self.end
+        return f"{_MONTHS[start.month - 1]} to {_MONTHS[end.month - 1]} {end.year}"
+
+    @property
+    def long_label(self) -> str:
+        """``Q2 2015/16, July to September 2015``."""
+        return f"{self.label}, {self.months_label}"
+
+    # --- dates ------------------------------------------------------------------------
+    @property
+    def start(self) -> dt.date:
+        month = 3 * self.q + 1  # Q1 -> 4, Q2 -> 7, Q3 -> 10, Q4 -> 13
+        year = self.fy + (month - 1) // 12
+        return dt.date(year, (month - 1) % 12 + 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        nxt = self.next().start
+        return nxt - dt.timedelta(days=1)
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    @classmethod
+    def of_date(cls, day: dt.date) -> Quarter:
+        """The financial-year quarter containing ``day``."""
+        fy = day.year if day.month >= 4 else day.year - 1
+        q = ((day.month - 4) % 12) // 3 + 1
+        return cls(fy, q)
+
+    # --- arithmetic -------------------------------------------------------------------
+    @property
+    def ordinal(self) -> int:
+        """A running number: consecutive quarters differ by one."""
+        return self.fy * 4 + (self.q - 1)
+
+    @classmethod
+    def from_ordinal(cls, n: int) -> Quarter:
+        return cls(n // 4, n % 4 + 1)
+
+    def shift(self, n: int) -> Quarter:
+        return Quarter.from_ordinal(self.ordinal + n)
+
+    def next(self) -> Quarter:
+        return self.shift(1)
+
+    def previous(self, n: int = 1) -> Quarter:
+        return self.shift(-n)
+
+    def previous_quarters(self, n: int) -> list[Quarter]:
+        """The ``n`` quarters before this one, oldest first."""
+        return [self.shift(-k) for k in range(n, 0, -1)]
+
+    def year_to_date(self) -> list[Quarter]:
+        """The quarters of this financial year up to and including this one."""
+        return [Quarter(self.fy, k) for k in range(1, self.q + 1)]
+
+    def same_quarter_last_year(self) -> Quarter:
+        return Quarter(self.fy - 1, self.q)
+
+    @property
+    def dfe_year(self) -> int:
+        """DfE's label for the reporting year that contains this quarter (year ending 31 March)."""
+        return self.fy + 1
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Quarter):
+            return NotImplemented
+        return self.ordinal < other.ordinal
+
+
+def parse_quarter(text: str | Quarter) -> Quarter:
+    """Parse ``2015Q2`` into a :class:`Quarter`; raise :class:`PeriodError` otherwise."""
+    return Quarter.parse(text)
+
+
+def quarter_range(first: str | Quarter, last: str | Quarter) -> list[Quarter]:
+    """All quarters from ``first`` to ``last`` inclusive."""
+    a, b = Quarter.parse(first), Quarter.parse(last)
+    return [Quarter.from_ordinal(n) for n in range(a.ordinal, b.ordinal + 1)]
+
+
+def quarters_of_financial_year(fy: int) -> list[Quarter]:
+    """The four quarters of financial year ``fy``/``fy+1``."""
+    return [Quarter(fy, q) for q in range(1, 5)]
+
+
+def financial_year_label(fy: int) -> str:
+    """``2015`` -> ``2015/16``."""
+    return f"{fy}/{(fy + 1) % 100:02d}"
+
+
+def parse_financial_year(label: str) -> int:
+    """``2015/16`` or ``2015-16`` -> 2015."""
+    m = re.match(r"^\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$", str(label))
+    if not m:
+        raise PeriodError(f"not a financial year: {label!r}; expected e.g. 2015/16")
+    start, end = int(m.group(1)), int(m.group(2))
+    if end % 100 != (start + 1) % 100:
+        raise PeriodError(f"not a financial year: {label!r}; the second year must follow the first")
+    return start
+
+
+def financial_year_bounds(fy: int) -> tuple[dt.date, dt.date]:
+    return dt.date(fy, 4, 1), dt.date(fy + 1, 3, 31)
+
+
+def school_year_bounds(start_year: int) -> tuple[dt.date, dt.date]:
+    """School year ``start_year``/``+1``: 1 September to 31 August."""
+    return dt.date(start_year, 9, 1), dt.date(start_year + 1, 8, 31)
+
+
+def school_year_of(day: dt.date) -> int:
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def calendar_year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def dfe_year_to_financial_year(dfe_year: int) -> int:
+    """DfE "2015" (year ending 31 March 2015) is financial year 2014/15 -> 2014."""
+    return int(dfe_year) - 1
+
+
+def financial_year_to_dfe_year(fy: int) -> int:
+    """Financial year 2014/15 (``2014``) is DfE "2015"."""
+    return int(fy) + 1
+
+
+def dfe_population_year(dfe_year: int) -> int:
+    """The ONS mid-year estimate DfE divides by for reporting year ``dfe_year``: mid-(year - 1)."""
+    return int(dfe_year) - 1
+
+
+def midpoint(start: dt.date, end: dt.date) -> dt.date:
+    return start + (end - start) // 2
+
+
+def population_year_for_window(first: Quarter, last: Quarter) -> int:
+    """The ONS mid-year estimate used as the denominator for counts over ``first``..``last``.
+
+    The calendar year containing the window's midpoint: a mid-period population, as a
+    person-years denominator would use. A single quarter uses its own midpoint; a 4-quarter
+    rolling window ending in Q1 (July to June) is centred on 30 December, so it takes the
+    estimate of the year it mostly covers.
+    """
+    return midpoint(first.start, last.end).year
