@@ -143,11 +143,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("profile", help="LAIT-like benchmark profile for a local authority")
     s.add_argument("la", help="name or code, e.g. Calderdale, 381, E08000033")
-    s.add_argument("--model", default="2021", choices=["2021", "2025"], help="statistical neighbour model")
+    s.add_argument(
+        "--model", default="2021", choices=["2021", "2025"], help="statistical neighbour model"
+    )
     s.set_defaults(func=cmd_profile)
 
     s = sub.add_parser("examples", help="rebuild the shipped example returns (seeded)")
-    s.add_argument("--check", action="store_true", help="only check the committed files are rebuilt byte for byte")
+    s.add_argument(
+        "--check",
+        action="store_true",
+        help="only check the committed files are rebuilt byte for byte",
+    )
     s.set_defaults(func=cmd_examples)
     return p
 
@@ -155,7 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
 def configure_logging(verbose: bool = False) -> None:
     level = logging.DEBUG if verbose or os.environ.get("PMQA_DEBUG") else logging.INFO
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
-    for noisy in ("great_expectations", "papermill", "traitlets", "matplotlib", "fontTools", "weasyprint"):
+    for noisy in (
+        "great_expectations",
+        "papermill",
+        "traitlets",
+        "matplotlib",
+        "fontTools",
+        "weasyprint",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -1,0 +1,168 @@
+"""One quarter end to end, stage by stage, as the Makefile runs it.
+
+Each stage reads what the stage before wrote in ``data/processed/<Q>/`` and writes its own
+outputs atomically, so ``make`` can skip any stage whose inputs have not changed. Each stage
+prints one progress line with its time; :func:`print_summary` closes a run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from pmqa_lib.io import Paths, write_csv
+from pmqa_lib.periods import Quarter
+
+log = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def stage(name: str, quarter: Quarter | str) -> Iterator[dict]:
+    """Print ``[stage] Q ... detail (1.2 s)`` when the block ends; the block may set ``info['detail']``."""
+    info: dict = {"detail": ""}
+    t0 = time.perf_counter()
+    try:
+        yield info
+    except Exception:
+        print(f"[{name:<9}] {quarter}: FAILED after {time.perf_counter() - t0:.1f} s", flush=True)
+        raise
+    detail = f" {info['detail']}" if info["detail"] else ""
+    print(f"[{name:<9}] {quarter}:{detail} ({time.perf_counter() - t0:.1f} s)", flush=True)
+
+
+def run_validate(quarter: Quarter, paths: Paths, strict: bool = False) -> int:
+    """Ingest and validate the quarter's returns; build the value history."""
+    from pmqa_lib import validation
+
+    with stage("validate", quarter) as info:
+        outcome = validation.run(quarter, paths, strict=strict)
+        info["detail"] = (
+            f"{outcome.files_received} files, {outcome.files_rejected} rejected whole, "
+            f"{outcome.rows_accepted} rows accepted, {outcome.rows_rejected} rejected, "
+            f"{len(outcome.missing)} missing, {len(outcome.revisions)} revisions"
+        )
+    return outcome.exit_code
+
+
+def run_process(quarter: Quarter, paths: Paths) -> int:
+    """Measures, assurance and registers for the quarter."""
+    from pmqa_lib import analytics, comparators, observations, reference, registers
+    from pmqa_lib.catalogue import load_catalogue
+
+    out = paths.processed_dir(quarter)
+    with stage("analyse", quarter) as info:
+        catalogue = load_catalogue(paths.catalogue_file)
+        obs = observations.load(quarter, paths)
+        pops = reference.load_population(paths)
+        comps = comparators.load_committed(paths)
+        measures, assurance = analytics.run(obs, catalogue, pops, comps, quarter)
+        write_csv(measures, out / "measures.csv")
+        rag = assurance["rag"].value_counts()
+        info["detail"] = (
+            f"{len(assurance)} indicators: {rag.get('Red', 0)} Red, {rag.get('Amber', 0)} Amber, "
+            f"{rag.get('Green', 0)} Green"
+        )
+    with stage("registers", quarter) as info:
+        outcome = registers.run(quarter, paths, assurance=assurance)
+        info["detail"] = getattr(outcome, "summary", "") or ""
+    # assurance.csv is the Makefile's target for this stage: write it last.
+    write_csv(assurance, out / "assurance.csv")
+    return 0
+
+
+def run_report(quarter: Quarter, paths: Paths, pdf: bool = True) -> int:
+    """Execute the board report notebook and export HTML, PDF, Excel and the manifest."""
+    from pmqa_lib import export
+
+    with stage("report", quarter) as info:
+        result = export.build_board_report(quarter, paths, pdf=pdf)
+        info["detail"] = ", ".join(
+            Path(result[k]).name for k in ("html", "pdf", "xlsx") if result.get(k)
+        )
+    return 0
+
+
+def run_drilldown(quarter: Quarter, indicator: str, paths: Paths) -> int:
+    from pmqa_lib import export
+    from pmqa_lib.catalogue import load_catalogue
+    from pmqa_lib.cli import UsageError
+
+    if not indicator:
+        raise UsageError("IND is empty: give an indicator reference, e.g. IND=1.1")
+    catalogue = load_catalogue(paths.catalogue_file)
+    if str(indicator) not in catalogue.indicators:
+        known = ", ".join(sorted(catalogue.indicators))
+        raise UsageError(f"IND={indicator!r} is not in the catalogue; known: {known}")
+    with stage("drilldown", quarter) as info:
+        path = export.build_drilldown(quarter, str(indicator), paths)
+        info["detail"] = str(path)
+    return 0
+
+
+def run_profile(la: str, paths: Paths, model: str = "2021") -> int:
+    from pmqa_lib import profile
+
+    with stage("profile", la) as info:
+        result = profile.build_profile(la, paths, model=model)
+        info["detail"] = ", ".join(str(v) for k, v in result.items() if k in ("html", "pdf"))
+    return 0
+
+
+def quarter_summary(quarter: Quarter, paths: Paths) -> dict:
+    """What a run produced, read back from the processed and report folders."""
+    proc, rep = paths.processed_dir(quarter), paths.report_dir(quarter)
+    summary: dict = {"quarter": quarter.label, "report": None, "pdf": None}
+    if (rep / "board_report.html").exists():
+        summary["report"] = str(rep / "board_report.html")
+    if (rep / "board_report.pdf").exists():
+        summary["pdf"] = str(rep / "board_report.pdf")
+    if (proc / "assurance.csv").exists():
+        a = pd.read_csv(proc / "assurance.csv", dtype={"indicator": str})
+        counts = a["rag"].value_counts()
+        summary["rag"] = {k: int(counts.get(k, 0)) for k in ("Red", "Amber", "Green")}
+        summary["no_rag"] = int(a["rag"].isna().sum())
+        if "disagreement" in a:
+            summary["disagreements"] = int(
+                a["disagreement"].astype(str).str.lower().eq("true").sum()
+            )
+    if (proc / "validation.json").exists():
+        v = json.loads((proc / "validation.json").read_text(encoding="utf-8"))
+        summary["validation"] = v.get("summary", {})
+    if (proc / "returns_rejected.csv").exists():
+        rej = pd.read_csv(proc / "returns_rejected.csv", dtype=str)
+        summary["rejected_rows"] = len(rej)
+    if (proc / "chase_list.csv").exists():
+        chase = pd.read_csv(proc / "chase_list.csv", dtype=str)
+        summary["missing"] = len(chase)
+        summary["missing_agencies"] = (
+            sorted(chase["agency"].dropna().unique()) if "agency" in chase else []
+        )
+    return summary
+
+
+def print_summary(quarter: Quarter, paths: Paths) -> int:
+    s = quarter_summary(quarter, paths)
+    print(f"\n{quarter.long_label}")
+    if s.get("report"):
+        print(f"  report:     {s['report']}")
+    if s.get("pdf"):
+        print(f"  pdf:        {s['pdf']}")
+    if "rag" in s:
+        r = s["rag"]
+        print(f"  RAG:        {r['Red']} Red, {r['Amber']} Amber, {r['Green']} Green", end="")
+        print(f", {s['no_rag']} no data" if s.get("no_rag") else "")
+    if "disagreements" in s:
+        print(f"  lead officer RAG disagreements: {s['disagreements']}")
+    print(
+        f"  rejected rows: {s.get('rejected_rows', 0)}; missing returns (chase list): {s.get('missing', 0)}"
+    )
+    if s.get("missing_agencies"):
+        print(f"  chase:      {', '.join(s['missing_agencies'])}")
+    print(f"  validation: {paths.processed_dir(quarter) / 'validation_report.html'}")
+    return 0

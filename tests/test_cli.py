@@ -1,0 +1,45 @@
+"""The command line's fail-fast checks: one line naming the expected form or the folder."""
+
+import subprocess
+import sys
+
+import pytest
+
+from pmqa_lib.cli import main
+from pmqa_lib.io import PROJECT_ROOT
+
+
+@pytest.mark.parametrize("bad", ["2015Q5", "15Q2", "", "../x", "2015q2x", "2015Q0"])
+def test_bad_quarter_names_the_expected_form(bad, capsys):
+    assert main(["check", bad]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0, "one line only"
+    assert "2015Q2" in err and "YYYYQn" in err
+
+
+def test_quarter_without_returns_names_the_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    assert main(["check", "2019Q1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert str(tmp_path / "raw" / "2019Q1") in err
+    assert "Q1 2019/20" in err
+
+
+def test_quarter_with_returns_passes(tmp_path, monkeypatch):
+    (tmp_path / "raw" / "2015Q2").mkdir(parents=True)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    assert main(["check", "2015Q2"]) == 0
+
+
+@pytest.mark.parametrize("q", ["2015Q5", "2019Q1"])
+def test_make_quarter_fails_fast(q, tmp_path):
+    """`make quarter` stops at once, before any stage runs, with the one-line message."""
+    env = {"PATH": "/usr/bin:/bin", "DATA_DIR": str(tmp_path), "REPORTS_DIR": str(tmp_path / "r")}
+    r = subprocess.run(
+        ["make", "--no-print-directory", "quarter", f"Q={q}", f"PYTHON={sys.executable}"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert r.returncode != 0
+    assert "pmqa:" in r.stderr
+    assert ("YYYYQn" in r.stderr) if q == "2015Q5" else ("no returns folder" in r.stderr)
+    assert not (tmp_path / "processed").exists()

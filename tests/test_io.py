@@ -1,0 +1,81 @@
+"""pmqa_lib.io: atomic writes, data/raw/ read-only, paths from the environment."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pmqa_lib import io
+from pmqa_lib.periods import Quarter
+
+
+def test_atomic_write_leaves_old_file_when_block_fails(tmp_path):
+    target = tmp_path / "out.csv"
+    target.write_text("old\n", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        with io.atomic_write(target) as fh:
+            fh.write("half a fi")
+            raise RuntimeError("boom")
+    assert target.read_text(encoding="utf-8") == "old\n"
+    # and no temporary file is left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_atomic_path_renames_only_on_success(tmp_path):
+    target = tmp_path / "book.xlsx"
+    with io.atomic_path(target) as tmp:
+        assert tmp.parent == tmp_path and tmp != target
+        tmp.write_bytes(b"PK")
+        assert not target.exists()
+    assert target.read_bytes() == b"PK"
+
+
+def test_write_csv_round_trip(tmp_path):
+    df = pd.DataFrame({"indicator": ["1.1", "CSCB04"], "value": [55.1, 401.0]})
+    path = io.write_csv(df, tmp_path / "sub" / "m.csv")
+    assert path.read_text(encoding="utf-8") == "indicator,value\n1.1,55.1\nCSCB04,401.0\n"
+
+
+@pytest.mark.parametrize("sub", ["raw/2015Q2/x.csv", "raw/reference/catalogue.yaml"])
+def test_writing_into_raw_is_refused(sub):
+    target = io.PROJECT_ROOT / "data" / sub
+    with pytest.raises(io.RawDataWriteError, match="read-only"):
+        with io.atomic_write(target) as fh:
+            fh.write("x")
+
+
+def test_writing_into_raw_of_a_moved_data_dir_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    with pytest.raises(io.RawDataWriteError):
+        io.write_text("x", tmp_path / "raw" / "2015Q2" / "a.csv")
+    assert not (tmp_path / "raw").exists()
+
+
+def test_paths_follow_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.setenv("REPORTS_DIR", str(tmp_path / "r"))
+    p = io.Paths.from_env()
+    q = Quarter.parse("2015Q2")
+    assert p.returns_dir(q) == tmp_path / "d" / "raw" / "2015Q2"
+    assert p.processed_dir(q) == tmp_path / "d" / "processed" / "2015Q2"
+    assert p.report_dir(q) == tmp_path / "r" / "2015Q2"
+    assert p.catalogue_file == tmp_path / "d" / "raw" / "reference" / "catalogue.yaml"
+
+
+def test_public_data_dir_absent_is_none(tmp_path, monkeypatch):
+    monkeypatch.setenv("PUBLIC_DATA_DIR", str(tmp_path / "nowhere"))
+    assert io.public_data_dir() is None
+    monkeypatch.setenv("PUBLIC_DATA_DIR", str(tmp_path))
+    assert io.public_data_dir() == tmp_path
+
+
+def test_sha256_of_known_bytes(tmp_path):
+    f = tmp_path / "abc"
+    f.write_bytes(b"abc")
+    # FIPS 180-2 test vector for "abc"
+    assert io.sha256_file(f) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_project_root_is_the_checkout():
+    assert (io.PROJECT_ROOT / "pyproject.toml").exists()
+    assert isinstance(io.PROJECT_ROOT, Path)
