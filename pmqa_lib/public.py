@@ -773,3 +773,188 @@ def _not_found_message(q: str, what: str, reg: pd.DataFrame, public_dir) -> str:
         if close
         else "; use a name (Calderdale) or code (381, E08000033)"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts behind published rates and percentages (for confidence intervals)
+
+#: Denominator column of each published percentage whose numerator is ``<measure minus _percent>``.
+PERCENT_DENOMINATORS: dict[str, str] = {
+    "re_referrals_percent": "Referrals",
+    "no_further_action_percent": "Referrals",
+    "not_in_need_percent": "Referrals",
+    "re_referrals_child_percent": "Referrals_child",
+    "rereferral_percent": "referral_count",
+    "no_further_action_percent_2025": "referral_count",
+    "rereferral_child_percent": "referral_child_count",
+    "cpp_subsequent_percent": "CPP_start",
+    "reviewed_within_timescales_percent": "CPP_At31_3Months",
+    "3_months_or_less_percent": "CPP_At31",
+    "more_than_3_months_6_months_percent": "CPP_At31",
+    "more_than_6_months_less_than_1_year_percent": "CPP_At31",
+    "1_year_less_than_2_years_percent": "CPP_At31",
+    "2_years_or_more_percent": "CPP_At31",
+}
+
+
+def _numerator_column(df: pd.DataFrame, measure: str) -> str | None:
+    m = measure.lower()
+    for suffix, repl in (("_rate", ""), ("_percent", ""), ("_percent", "_count")):
+        if m.endswith(suffix):
+            c = _col(df, m[: -len(suffix)] + repl)
+            if c is not None:
+                return c
+    return None
+
+
+def measure_with_counts(
+    name: str,
+    measure: str,
+    filters: dict[str, str] | None = None,
+    public_dir: Path | str | None = None,
+) -> pd.DataFrame:
+    """:func:`ees_measure` plus the published counts behind the value, where they exist.
+
+    Adds ``numerator`` and ``denominator`` (floats, NaN where not published or suppressed) and
+    ``denominator_kind``: ``"population"`` for a rate per 10,000 (the ONS 0-17 estimate DfE
+    used: the file's own ``population_estimate`` column, else the population file released
+    with it, see :func:`population_file_for`), ``"count"`` for a percentage (e.g. re-referrals
+    over referrals; ``children_percent`` over the matching ``Total ...`` row), ``""`` when none.
+    """
+    df = read_ees(name, public_dir)
+    out = ees_measure(name, measure, filters, public_dir)
+    key = ["dfe_year", "geographic_level", "area_code"]
+    m = measure.lower()
+    num_col = _numerator_column(df, measure)
+    out["numerator"] = np.nan
+    out["denominator"] = np.nan
+    out["denominator_kind"] = ""
+    if m == "rate_per_10000":
+        c = ees_measure(name, "children_count", filters, public_dir, extra=("population_estimate",))
+        out = out.drop(columns=["numerator", "denominator"]).merge(
+            c[key + ["value", "population_estimate"]].rename(
+                columns={"value": "numerator", "population_estimate": "denominator"}
+            ),
+            on=key, how="left",
+        )  # fmt: skip
+        out["denominator_kind"] = "population"
+    elif m == "children_percent" and filters:
+        c = ees_measure(name, "children_count", filters, public_dir)
+        out["numerator"] = (
+            out[key].merge(c[key + ["value"]], on=key, how="left")["value"].to_numpy()
+        )
+        total = _total_row_filters(df, filters)
+        if total is not None:
+            t = ees_measure(name, "children_count", total, public_dir)
+            out["denominator"] = (
+                out[key].merge(t[key + ["value"]], on=key, how="left")["value"].to_numpy()
+            )
+            out["denominator_kind"] = "count"
+    elif m.endswith("_rate") and num_col is not None:
+        c = ees_measure(name, num_col, filters, public_dir)
+        out["numerator"] = (
+            out[key].merge(c[key + ["value"]], on=key, how="left")["value"].to_numpy()
+        )
+        pop_file = population_file_for(name, public_dir)
+        if pop_file is not None:
+            p = read_populations(pop_file, public_dir)
+            pop = out[key].merge(p[key + ["population"]], on=key, how="left")["population"]
+            out["denominator"] = pop.to_numpy()
+            out["denominator_kind"] = "population"
+    elif m.endswith("_percent") and num_col is not None and m in PERCENT_DENOMINATORS:
+        den_col = _col(df, PERCENT_DENOMINATORS[m])
+        c = ees_measure(name, num_col, filters, public_dir, extra=(den_col,) if den_col else ())
+        merged = out[key].merge(
+            c[key + ["value"] + ([den_col] if den_col else [])], on=key, how="left"
+        )
+        out["numerator"] = merged["value"].to_numpy()
+        if den_col:
+            out["denominator"] = merged[den_col].to_numpy()
+            out["denominator_kind"] = "count"
+    return out
+
+
+def _total_row_filters(df: pd.DataFrame, filters: dict[str, str]) -> dict[str, str] | None:
+    """The filters of the ``Total ...`` row that is the denominator of a ``children_percent``."""
+    for col in reversed(list(filters)):
+        c = _col(df, col)
+        rows = df
+        for other, want in filters.items():
+            if other != col:
+                rows = rows[rows[_col(df, other)].str.strip() == str(want).strip()]
+        totals = rows[c][rows[c].str.strip().str.startswith("Total")].unique()
+        if len(totals) == 1:
+            return {**filters, col: totals[0]}
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# One published series, whichever file it is in
+
+SERIES_COLUMNS = [
+    "dfe_year", "geographic_level", "area_code", "area_name", "region_code", "region_name",
+    "text", "value", "marker", "numerator", "denominator", "denominator_kind", "source_file",
+]  # fmt: skip
+
+
+def published_series(
+    file: str,
+    measure: str,
+    filters: dict[str, str] | None = None,
+    lait_code: str = "",
+    public_dir: Path | str | None = None,
+) -> pd.DataFrame:
+    """One measure for every year and area, from an EES file or from the LAIT extract.
+
+    For the LAIT extract (``file`` = ``bds_long_0_csc_subset.csv``) the measure is the
+    ``Short Desc`` filter or ``lait_code``; only four-digit years are kept, and LAIT publishes
+    no counts. Regional rows carry the LAIT region name in ``region_name`` (``region_code`` "").
+
+    Returns
+    -------
+    DataFrame
+        :data:`SERIES_COLUMNS`; ``area_code`` is the old LA code for authorities, the region code
+        (EES) or LAIT number (LAIT) for regions, and ``E92000001`` for England.
+    """
+    if Path(file).name == LAIT_FILE:
+        code = (filters or {}).get("Short Desc") or lait_code
+        if not code:
+            raise ValueError("a LAIT series needs filters {'Short Desc': <code>} or a lait_code")
+        lait = read_lait(public_dir)
+        s = lait[(lait["measure_code"] == code) & lait["dfe_year"].notna()]
+        if s.empty:
+            raise KeyError(f"the LAIT extract has no yearly rows for measure code {code!r}")
+        out = pd.DataFrame(
+            {
+                "dfe_year": s["dfe_year"].astype("int64"),
+                "geographic_level": s["geographic_level"],
+                "area_code": np.where(
+                    s["geographic_level"].eq("National"),
+                    ENGLAND_CODE,
+                    s["old_la_code"].astype("str"),
+                ),
+                "area_name": s["area_name"],
+                "region_code": "",
+                "region_name": np.where(
+                    s["geographic_level"].eq("Regional"), s["area_name"], s["region"]
+                ),
+                "text": s["text"],
+                "value": s["value"],
+                "marker": s["marker"],
+                "numerator": np.nan,
+                "denominator": np.nan,
+                "denominator_kind": "",
+                "source_file": LAIT_FILE,
+            }
+        )
+        return out.reset_index(drop=True)
+    s = measure_with_counts(file, measure, filters, public_dir)
+    s["dfe_year"] = s["dfe_year"].astype("int64")
+    return s[SERIES_COLUMNS]
+
+
+def same_region(a: pd.Series, b: str) -> pd.Series:
+    """Region names compared loosely: "Yorkshire and the Humber" = "Yorkshire and The Humber",
+    "London (Inner)" = "Inner London"."""
+    key = " ".join(sorted(_norm(b).split()))
+    return a.map(lambda x: " ".join(sorted(_norm(x).split())) == key)
