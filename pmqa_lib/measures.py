@@ -1,0 +1,518 @@
+"""Measures: rates, percentages, rolling windows, year to date, annual figures, rounding, target met.
+
+Pure functions, DataFrame in and DataFrame out, vectorised over every series at once (a series is
+one indicator, or one indicator of one local authority when ``keys`` holds more than the
+indicator). Nothing here reads or writes files.
+
+Rules (DESIGN.md "Calculation rules"; framework Appendix 1):
+
+* rate per 10,000 = count / population aged 0-17 x 10,000. The population is the ONS mid-year
+  estimate chosen by :func:`pmqa_lib.periods.population_year_for_window` for the window of quarters
+  the count covers: a 4-quarter rolling rate sums the four quarterly counts and divides by the
+  estimate of the calendar year that contains the window's midpoint.
+* percentage = numerator / denominator x 100; averages (days) = numerator / denominator; a number
+  is its value. A k-quarter rolling percentage or average sums numerators and denominators.
+* year to date by result type: cumulative = sum of the quarters so far, average = mean of the
+  quarterly values so far, snapshot = the latest quarter's value.
+* annual figure per financial year: the same rule over the year's quarters (partial years are
+  marked with the number of quarters they hold).
+* everything is computed in full precision; :func:`round_half_away` rounds for display only,
+  half away from zero.
+* missing is missing: a rejected or missing observation gives NaN and keeps its status.
+
+Worked example (framework Appendix 1, indicator 1.1): counts 45 (2014Q2), 129 (2014Q3 + 2014Q4),
+77 (2015Q1), 91 (2015Q2). 2015Q1's window is July 2014 to June 2015, midpoint 30 December 2014,
+so mid-2014 (45,585): 251 / 45,585 x 10,000 = 55.06 -> "55.1". 2015Q2's window is October 2014 to
+September 2015, midpoint 1 April 2015, so mid-2015 (45,659): 297 / 45,659 x 10,000 = 65.05 ->
+"65.0". YTD (average) = (55.06 + 65.05) / 2 = 60.05 -> "60.1".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from pmqa_lib.periods import Quarter, financial_year_label, population_year_for_window
+
+logger = logging.getLogger(__name__)
+
+STATUSES = ("ok", "rejected", "missing")
+NO_DATA = {
+    "rejected": "no data: return rejected",
+    "missing": "no data: not returned",
+}
+NO_DATA_WINDOW = "no data: rolling window incomplete"
+NO_DATA_POPULATION = "no data: population missing"
+
+_CATALOGUE_COLUMNS = [
+    "indicator", "polarity", "unit", "precision", "result_type", "multiplier",
+    "rolling_quarters", "target",
+]  # fmt: skip
+
+
+class MeasuresError(ValueError):
+    """The inputs cannot give a measure; the message says which rows and why."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Periods, vectorised
+
+
+def period_ordinal(period: pd.Series) -> np.ndarray:
+    """``"2015Q2"`` -> running quarter number (``Quarter.ordinal``), for a whole column at once.
+
+    Raises
+    ------
+    MeasuresError
+        Naming the first period that is not of the form ``YYYYQn``.
+    """
+    s = period.astype("str")
+    ok = s.str.fullmatch(r"\d{4}Q[1-4]")
+    if not bool(ok.all()):
+        bad = s[~ok.fillna(False).astype(bool)].iloc[0]
+        raise MeasuresError(f"period {bad!r} is not a quarter of the form YYYYQn, e.g. 2015Q2")
+    fy = s.str.slice(0, 4).astype("int64").to_numpy()
+    q = s.str.slice(5, 6).astype("int64").to_numpy()
+    return fy * 4 + (q - 1)
+
+
+def ordinal_to_period(ordinal: np.ndarray) -> np.ndarray:
+    """Inverse of :func:`period_ordinal`: running quarter number -> ``"2015Q2"`` strings."""
+    ordinal = np.asarray(ordinal, dtype="int64")
+    fy = ordinal // 4
+    q = ordinal % 4 + 1
+    return np.char.add(np.char.add(fy.astype(str), "Q"), q.astype(str))
+
+
+def population_years(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Population year for each window ``first..last`` (quarter ordinals), vectorised.
+
+    Calls :func:`pmqa_lib.periods.population_year_for_window` once per distinct window, so the
+    rule lives in one place.
+    """
+    first = np.asarray(first, dtype="int64")
+    last = np.asarray(last, dtype="int64")
+    pairs = np.stack([first, last], axis=1)
+    uniq, inverse = np.unique(pairs, axis=0, return_inverse=True)
+    years = np.array(
+        [
+            population_year_for_window(Quarter.from_ordinal(int(a)), Quarter.from_ordinal(int(b)))
+            for a, b in uniq
+        ],
+        dtype="int64",
+    )
+    return years[inverse.ravel()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Rounding
+
+
+def round_half_away(values, precision: int | np.ndarray) -> np.ndarray:
+    """Round half away from zero (2.5 -> 3, -2.5 -> -3, 0.125 -> 0.13 at 2 places).
+
+    Python's ``round`` and numpy's ``round`` use banker's rounding (2.5 -> 2); public reports
+    round halves away from zero. Binary floating point stores 55.05 as 55.04999...; the scaled
+    value is first rounded to 9 decimal places so such representation noise does not decide
+    the result.
+
+    Parameters
+    ----------
+    values : array-like of float
+    precision : int or array of int
+        Decimal places (per value when an array).
+
+    Returns
+    -------
+    numpy.ndarray of float, NaN where ``values`` is NaN.
+    """
+    x = np.asarray(values, dtype="float64")
+    factor = np.power(10.0, np.asarray(precision, dtype="float64"))
+    scaled = np.round(np.abs(x) * factor, 9)
+    return np.sign(x) * np.floor(scaled + 0.5) / factor
+
+
+def format_value(values, precision) -> np.ndarray:
+    """Display strings: rounded half away from zero to ``precision`` places; NaN -> ``""``.
+
+    ``precision`` may be an int or an array (one per value). ``-0.0`` is shown as ``0``.
+    """
+    x = np.asarray(values, dtype="float64")
+    prec = np.broadcast_to(np.asarray(precision, dtype="int64"), x.shape)
+    rounded = round_half_away(x, prec) + 0.0  # + 0.0 turns -0.0 into 0.0
+    out = np.full(x.shape, "", dtype=object)
+    for p in np.unique(prec):
+        sel = (prec == p) & ~np.isnan(rounded)
+        if sel.any():
+            out[sel] = pd.Series(rounded[sel]).map(f"{{:.{int(p)}f}}".format).to_numpy()
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _series_ids(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
+    return frame.groupby(list(keys), sort=False, observed=True).ngroup().to_numpy()
+
+
+def _shift_in_series(values: np.ndarray, sid: np.ndarray, j: int) -> np.ndarray:
+    """``values`` shifted down by ``j`` rows within each series (rows sorted by series, time)."""
+    out = np.full(values.shape, np.nan)
+    if j == 0:
+        return values.astype("float64", copy=True)
+    if j >= len(values):
+        return out
+    same = sid[j:] == sid[:-j]
+    out[j:] = np.where(same, values[:-j], np.nan)
+    return out
+
+
+def _rolling_sum(values: np.ndarray, sid: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Sum of the last ``k`` rows (k per row) within the series; NaN if any of them is NaN."""
+    total = np.zeros(values.shape)
+    kmax = int(k.max()) if len(k) else 1
+    for j in range(kmax):  # loop over window offsets (<= 4 or so), not over series
+        shifted = _shift_in_series(values, sid, j)
+        use = j < k
+        total = np.where(use, total + shifted, total)
+    return total
+
+
+def complete_grid(
+    observations: pd.DataFrame, keys: Sequence[str], until: Quarter | str | None = None
+) -> pd.DataFrame:
+    """One row per series and quarter from its first quarter to ``until`` (or its last).
+
+    Quarters with no observation get ``status = "missing"`` and NaN values, so rolling windows
+    and shifts line up with the calendar, never with the row order.
+    """
+    keys = list(keys)
+    obs = observations.copy()
+    obs["_ord"] = period_ordinal(obs["period"])
+    dup = obs.duplicated(keys + ["_ord"], keep=False)
+    if dup.any():
+        first = obs.loc[dup, keys + ["period"]].iloc[0].to_dict()
+        raise MeasuresError(
+            f"{int(dup.sum())} observations share a series and period, e.g. {first}; "
+            "observations must hold one resolved row per indicator and period"
+        )
+    span = obs.groupby(keys, sort=True, observed=True)["_ord"].agg(["min", "max"]).reset_index()
+    if until is not None:
+        u = Quarter.parse(until).ordinal
+        span["max"] = np.maximum(span["max"].to_numpy(), u)
+        obs = obs[obs["_ord"] <= u]
+        span = span[span["min"] <= u]
+    lengths = (span["max"] - span["min"] + 1).to_numpy()
+    grid = span.loc[span.index.repeat(lengths), keys].reset_index(drop=True)
+    starts = np.repeat(span["min"].to_numpy(), lengths)
+    offsets = np.arange(len(grid)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    grid["_ord"] = starts + offsets
+    out = grid.merge(obs.drop(columns=["period"]), on=keys + ["_ord"], how="left")
+    out["status"] = out["status"].fillna("missing") if "status" in out else "missing"
+    out["period"] = ordinal_to_period(out["_ord"].to_numpy())
+    return out.sort_values(keys + ["_ord"], kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Quarterly measures
+
+
+def quarterly_measures(
+    observations: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    populations: pd.DataFrame | None,
+    targets: pd.DataFrame | None = None,
+    keys: Sequence[str] = ("indicator",),
+    until: Quarter | str | None = None,
+) -> pd.DataFrame:
+    """Every quarter's measure for every series.
+
+    Parameters
+    ----------
+    observations : DataFrame
+        ``keys`` columns, ``period`` ("2015Q2"), ``numerator``, ``denominator``, ``value``,
+        ``status`` ("ok" / "rejected" / "missing"); other columns are carried through.
+    catalogue : DataFrame
+        ``Catalogue.to_frame()``: indicator, polarity, unit, precision, result_type,
+        multiplier, rolling_quarters, target (green/red are not needed here).
+    populations : DataFrame or None
+        ``year`` (ONS mid-year) and ``population``, plus any ``keys`` columns other than
+        ``indicator`` (e.g. ``la`` for a national table). Needed only for rates.
+    targets : DataFrame, optional
+        ``Catalogue.targets_frame()``: indicator, fy_label, target (year-specific targets).
+    keys : sequence of str
+        Columns identifying a series; must include ``indicator``.
+    until : Quarter or str, optional
+        Extend every series with "missing" quarters up to this quarter, and drop later ones.
+
+    Returns
+    -------
+    DataFrame
+        One row per series and quarter: keys, period, fy, fy_label, quarter_in_year,
+        numerator, denominator, population, population_year, quarter_value (the quarter alone,
+        on the headline's scale: a k-quarter rolling count or rate uses the quarter's count x k),
+        value (the headline: rolling where the indicator rolls), rolling_numerator,
+        rolling_denominator, rolling_value, ytd, ytd_quarters, target, ytd_target, target_met,
+        ytd_target_met, status, note, display_value, ytd_display, plus the catalogue columns.
+    """
+    keys = list(keys)
+    if "indicator" not in keys:
+        raise MeasuresError("keys must include 'indicator'")
+    missing_cols = {"period", "status"} - set(observations.columns)
+    if missing_cols:
+        raise MeasuresError(f"observations lack column(s): {', '.join(sorted(missing_cols))}")
+    obs = observations.copy()
+    for col in ("numerator", "denominator", "value"):
+        obs[col] = pd.to_numeric(obs[col], errors="coerce") if col in obs else np.nan
+    unknown = sorted(set(obs["indicator"].astype(str)) - set(catalogue["indicator"].astype(str)))
+    if unknown:
+        raise MeasuresError(f"indicator(s) not in the catalogue: {', '.join(unknown[:10])}")
+
+    df = complete_grid(obs, keys, until)
+    cat = catalogue[[c for c in _CATALOGUE_COLUMNS if c in catalogue.columns]]
+    df = df.merge(cat, on="indicator", how="left", validate="many_to_one")
+    not_ok = df["status"].to_numpy() != "ok"
+    for col in ("numerator", "denominator", "value"):
+        df[col] = df[col].astype("float64").mask(not_ok)
+
+    sid = _series_ids(df, keys)
+    ordv = df["_ord"].to_numpy()
+    k = df["rolling_quarters"].fillna(1).astype("int64").to_numpy()
+    mult = df["multiplier"].fillna(1.0).astype("float64").to_numpy()
+    unit = df["unit"].astype("str").to_numpy()
+    is_rate = unit == "rate_per_10k"
+    is_number = unit == "number"
+
+    # populations: one for the quarter alone, one for the k-quarter window
+    df["population_year"] = population_years(ordv - k + 1, ordv)
+    pop_q = np.full(len(df), np.nan)
+    pop_w = np.full(len(df), np.nan)
+    if is_rate.any():
+        if populations is None or populations.empty:
+            raise MeasuresError("rates per 10,000 need populations (year, population)")
+        pkeys = [c for c in keys if c in populations.columns and c != "indicator"]
+        pop = populations[pkeys + ["year", "population"]].copy()
+        if pop.duplicated(pkeys + ["year"]).any():
+            raise MeasuresError("populations hold more than one row for a year; pick one release")
+        pop["year"] = pop["year"].astype("int64")
+        pop["population"] = pop["population"].astype("float64")
+        look = df[pkeys].copy()
+        look["year"] = df["population_year"].to_numpy()
+        pop_w = look.merge(pop, on=pkeys + ["year"], how="left")["population"].to_numpy()
+        look["year"] = population_years(ordv, ordv)
+        pop_q = look.merge(pop, on=pkeys + ["year"], how="left")["population"].to_numpy()
+    num = df["numerator"].to_numpy()
+    den_in = df["denominator"].to_numpy()
+    val_in = df["value"].to_numpy()
+
+    # the quarter alone
+    den_q = np.where(is_rate, pop_q, den_in)
+    has_ratio = ~np.isnan(num) & ~np.isnan(den_q) & (den_q != 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q_ratio = num / den_q * mult
+    number_val = np.where(np.isnan(val_in), num, val_in)
+    q_val = np.where(is_number, number_val, np.where(has_ratio, q_ratio, val_in))
+    quarter_value = np.where(is_rate | is_number, q_val * k, q_val)
+    # a rolling headline on a quarterly scale: a rate or a count over k quarters is k times one
+    # quarter; percentages and averages keep their scale.
+    quarter_value = np.where(k > 1, quarter_value, q_val)
+
+    # the k-quarter window
+    r_num = _rolling_sum(np.where(is_number, number_val, num), sid, k)
+    r_den = np.where(is_rate, pop_w, _rolling_sum(den_in, sid, k))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r_ratio = np.where(r_den != 0, r_num / r_den * mult, np.nan)
+    rolling_value = np.where(is_number, r_num, r_ratio)
+    value = np.where(k > 1, rolling_value, q_val)
+
+    notes = np.full(len(df), "", dtype=object)
+    own_ok = ~not_ok & ~np.isnan(q_val)
+    notes[(k > 1) & own_ok & np.isnan(r_num)] = NO_DATA_WINDOW
+    pop_gap = is_rate & ~not_ok & ~np.isnan(num) & np.isnan(np.where(k > 1, pop_w, pop_q))
+    notes[pop_gap] = NO_DATA_POPULATION
+    if pop_gap.any():
+        yrs = sorted(set(df.loc[pop_gap, "population_year"].tolist()))
+        logger.warning("no population for year(s) %s: those rates are NaN", yrs)
+
+    df["population"] = np.where(is_rate, np.where(k > 1, pop_w, pop_q), np.nan)
+    df["quarter_value"] = quarter_value
+    df["value"] = value
+    df["rolling_numerator"] = np.where(k > 1, r_num, np.nan)
+    df["rolling_denominator"] = np.where(k > 1, r_den, np.nan)
+    df["rolling_value"] = np.where(k > 1, rolling_value, np.nan)
+    df["note"] = notes
+
+    df["fy"] = ordv // 4
+    df["quarter_in_year"] = ordv % 4 + 1
+    df["fy_label"] = _fy_labels(df["fy"].to_numpy())
+    df = _add_ytd(df, keys)
+    df = _add_targets(df, targets)
+    df["display_value"] = _display(df, "value")
+    df["ytd_display"] = _display(df, "ytd", ytd=True)
+    df["kind"] = "quarter"
+    return df.drop(columns=["_ord"])
+
+
+def _fy_labels(fy: np.ndarray) -> np.ndarray:
+    uniq, inv = np.unique(fy, return_inverse=True)
+    labels = np.array([financial_year_label(int(y)) for y in uniq], dtype=object)
+    return labels[inv.ravel()]
+
+
+def _add_ytd(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Year to date within each series and financial year, by result type."""
+    v = df["value"].to_numpy()
+    have = ~np.isnan(v)
+    grp = df.groupby(keys + ["fy"], sort=False, observed=True)
+    count = pd.Series(have.astype("int64"), index=df.index).groupby(grp.ngroup()).cumsum()
+    total = pd.Series(np.where(have, v, 0.0), index=df.index).groupby(grp.ngroup()).cumsum()
+    count = count.to_numpy()
+    total = total.to_numpy()
+    rtype = df["result_type"].astype("str").to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = total / count
+    ytd = np.select(
+        [rtype == "cumulative", rtype == "average", rtype == "snapshot"],
+        [np.where(count > 0, total, np.nan), np.where(count > 0, mean, np.nan), v],
+        default=np.nan,
+    )
+    df["ytd"] = ytd
+    df["ytd_quarters"] = count
+    return df
+
+
+def _add_targets(df: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFrame:
+    """Target for the financial year (year-specific where given), YTD target, target met."""
+    target = df["target"].astype("float64")
+    if targets is not None and not targets.empty:
+        t = targets.rename(columns={"target": "_t"})[["indicator", "fy_label", "_t"]]
+        merged = df[["indicator", "fy_label"]].merge(t, on=["indicator", "fy_label"], how="left")
+        target = pd.Series(merged["_t"].to_numpy(), index=df.index).fillna(target)
+    df["target"] = target
+    cumulative = df["result_type"].astype("str").to_numpy() == "cumulative"
+    # a cumulative indicator's target is per quarter: the YTD target adds one per quarter so far
+    # (Appendix 1: 75 new EISAs per quarter, 150 at Q2).
+    df["ytd_target"] = np.where(cumulative, target * df["quarter_in_year"], target)
+    df["target_met"] = target_met(df["value"], df["target"], df["polarity"])
+    df["ytd_target_met"] = target_met(df["ytd"], df["ytd_target"], df["polarity"])
+    return df
+
+
+def target_met(value, target, polarity) -> pd.Series:
+    """Value on the good side of the target, by polarity (high is good: value >= target).
+
+    Returns a nullable boolean Series: ``<NA>`` where the value or the target is missing.
+    """
+    v = np.asarray(value, dtype="float64")
+    t = np.asarray(target, dtype="float64")
+    pol = np.asarray(polarity, dtype=object)
+    met = np.where(pol == "low", v <= t, v >= t)
+    out = pd.array(met, dtype="boolean")
+    out[np.isnan(v) | np.isnan(t) | ~np.isin(pol, ["high", "low"])] = pd.NA
+    index = value.index if isinstance(value, pd.Series) else None
+    return pd.Series(out, index=index)
+
+
+def _display(df: pd.DataFrame, column: str, ytd: bool = False) -> np.ndarray:
+    out = format_value(df[column].to_numpy(), df["precision"].fillna(1).astype("int64").to_numpy())
+    empty = out == ""
+    status = df["status"].to_numpy()
+    note = df["note"].to_numpy()
+    if ytd:
+        out[empty] = "no data"
+        return out
+    reason = np.where(
+        note != "", note, np.where(status == "rejected", NO_DATA["rejected"], NO_DATA["missing"])
+    )
+    out[empty] = reason[empty]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Annual figures
+
+
+def annual_measures(quarterly: pd.DataFrame, keys: Sequence[str] = ("indicator",)) -> pd.DataFrame:
+    """One row per series and financial year, by result type, from :func:`quarterly_measures`.
+
+    cumulative = sum of the year's quarterly values, average = their mean, snapshot = the
+    latest available quarter's value. ``n_quarters`` says how many quarters the figure holds and
+    ``note`` marks a partial year ("partial year: 2 of 4 quarters").
+    """
+    keys = list(keys)
+    q = quarterly.copy()
+    q["_have"] = q["value"].notna()
+    q["_v0"] = q["value"].fillna(0.0)
+    q["_qy"] = np.where(q["_have"], q["quarter_in_year"], 0)
+    g = q.groupby(keys + ["fy"], sort=True, observed=True)
+    agg = g.agg(
+        fy_label=("fy_label", "first"),
+        polarity=("polarity", "first"),
+        unit=("unit", "first"),
+        precision=("precision", "first"),
+        result_type=("result_type", "first"),
+        target=("target", "first"),
+        n_quarters=("_have", "sum"),
+        total=("_v0", "sum"),
+        last_q=("_qy", "max"),
+    ).reset_index()
+    # the latest available quarter's value
+    latest = (
+        q[q["_have"]]
+        .sort_values(keys + ["fy", "quarter_in_year"])
+        .groupby(keys + ["fy"], observed=True)["value"]
+        .last()
+    )
+    agg = agg.merge(latest.rename("latest").reset_index(), on=keys + ["fy"], how="left")
+    n = agg["n_quarters"].to_numpy()
+    rtype = agg["result_type"].astype("str").to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = agg["total"].to_numpy() / n
+    agg["value"] = np.select(
+        [rtype == "cumulative", rtype == "average", rtype == "snapshot"],
+        [np.where(n > 0, agg["total"], np.nan), np.where(n > 0, mean, np.nan), agg["latest"]],
+        default=np.nan,
+    )
+    cumulative = rtype == "cumulative"
+    agg["target"] = np.where(cumulative, agg["target"].astype("float64") * 4, agg["target"])
+    agg["target_met"] = target_met(agg["value"], agg["target"], agg["polarity"])
+    agg["note"] = np.where(
+        (n > 0) & (n < 4), "partial year: " + n.astype(str) + " of 4 quarters", ""
+    )
+    agg["status"] = np.where(n > 0, "ok", "missing")
+    agg["display_value"] = format_value(agg["value"], agg["precision"].fillna(1).astype("int64"))
+    agg.loc[agg["value"].isna(), "display_value"] = NO_DATA["missing"]
+    agg["period"] = agg["fy_label"]
+    agg["kind"] = "annual"
+    return agg.drop(columns=["total", "last_q", "latest"])
+
+
+MEASURES_COLUMNS = [
+    "indicator", "period", "kind", "fy_label", "quarter_in_year", "numerator", "denominator",
+    "population", "population_year", "quarter_value", "value", "rolling_numerator",
+    "rolling_denominator", "rolling_value", "ytd", "ytd_quarters", "target", "ytd_target",
+    "target_met", "ytd_target_met", "status", "note", "display_value", "ytd_display",
+    "n_quarters", "unit", "precision", "polarity", "result_type",
+]  # fmt: skip
+
+
+def measures_table(
+    observations: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    populations: pd.DataFrame | None,
+    targets: pd.DataFrame | None = None,
+    keys: Sequence[str] = ("indicator",),
+    until: Quarter | str | None = None,
+) -> pd.DataFrame:
+    """The long measures table: quarterly rows (``kind="quarter"``) then annual rows
+    (``kind="annual"``, ``period`` = financial year label such as ``2014/15``)."""
+    quarterly = quarterly_measures(observations, catalogue, populations, targets, keys, until)
+    annual = annual_measures(quarterly, keys)
+    out = pd.concat([quarterly, annual], ignore_index=True, sort=False)
+    cols = list(dict.fromkeys(list(keys) + [c for c in MEASURES_COLUMNS if c in out.columns]))
+    extra = [c for c in quarterly.columns if c not in cols and c not in ("fy", "multiplier")]
+    return out[cols + extra]
