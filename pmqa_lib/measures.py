@@ -69,22 +69,25 @@ def period_ordinal(period: pd.Series) -> np.ndarray:
     MeasuresError
         Naming the first period that is not of the form ``YYYYQn``.
     """
-    s = period.astype("str")
-    ok = s.str.fullmatch(r"\d{4}Q[1-4]")
+    codes, uniques = pd.factorize(pd.Series(period).astype("str"), sort=False)
+    if (codes < 0).any():
+        raise MeasuresError("a period is missing; expected quarters of the form YYYYQn")
+    u = pd.Series(uniques, dtype="str")
+    ok = u.str.fullmatch(r"\d{4}Q[1-4]")
     if not bool(ok.all()):
-        bad = s[~ok.fillna(False).astype(bool)].iloc[0]
+        bad = u[~ok.fillna(False).astype(bool)].iloc[0]
         raise MeasuresError(f"period {bad!r} is not a quarter of the form YYYYQn, e.g. 2015Q2")
-    fy = s.str.slice(0, 4).astype("int64").to_numpy()
-    q = s.str.slice(5, 6).astype("int64").to_numpy()
-    return fy * 4 + (q - 1)
+    ordinals = u.str.slice(0, 4).astype("int64").to_numpy() * 4 + (
+        u.str.slice(5, 6).astype("int64").to_numpy() - 1
+    )
+    return ordinals[codes]
 
 
 def ordinal_to_period(ordinal: np.ndarray) -> np.ndarray:
     """Inverse of :func:`period_ordinal`: running quarter number -> ``"2015Q2"`` strings."""
-    ordinal = np.asarray(ordinal, dtype="int64")
-    fy = ordinal // 4
-    q = ordinal % 4 + 1
-    return np.char.add(np.char.add(fy.astype(str), "Q"), q.astype(str))
+    uniq, inverse = np.unique(np.asarray(ordinal, dtype="int64"), return_inverse=True)
+    labels = np.array([f"{o // 4}Q{o % 4 + 1}" for o in uniq.tolist()], dtype=object)
+    return labels[inverse.ravel()]
 
 
 def population_years(first: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -95,12 +98,14 @@ def population_years(first: np.ndarray, last: np.ndarray) -> np.ndarray:
     """
     first = np.asarray(first, dtype="int64")
     last = np.asarray(last, dtype="int64")
-    pairs = np.stack([first, last], axis=1)
-    uniq, inverse = np.unique(pairs, axis=0, return_inverse=True)
+    key = first * 1_000_000 + (last - first)
+    uniq, inverse = np.unique(key, return_inverse=True)
     years = np.array(
         [
-            population_year_for_window(Quarter.from_ordinal(int(a)), Quarter.from_ordinal(int(b)))
-            for a, b in uniq
+            population_year_for_window(
+                Quarter.from_ordinal(int(a)), Quarter.from_ordinal(int(a + b))
+            )
+            for a, b in zip((uniq // 1_000_000).tolist(), (uniq % 1_000_000).tolist(), strict=True)
         ],
         dtype="int64",
     )

@@ -136,7 +136,6 @@ def xmr(
     df = frame.loc[frame[value_col].notna(), keys + [time_col, value_col, polarity_col]]
     df = df.sort_values(keys + [time_col], kind="stable").reset_index(drop=True)
     sid = df.groupby(keys, sort=False, observed=True).ngroup().to_numpy()
-    t = df[time_col].to_numpy()
     y = df[value_col].to_numpy(dtype="float64")
     n = len(df)
 
