@@ -1,0 +1,282 @@
+"""Plain-English sentences written from the numbers, for the board report.
+
+The sentences use the same rounding and the same rows as the tables beside them
+(:mod:`pmqa_lib.tables`), so a sentence can never say "meets the target" beside a table that says
+"No". For example::
+
+    The rate rose from 55.1 to 65.0 and now meets the target of 60; the rise is not statistically
+    significant (Mann-Kendall, p = 0.21, 8 quarters).
+
+:func:`indicator_facts` gathers, for every indicator at once, the numbers a sentence needs;
+:func:`sentences` turns one row of facts into sentences; :func:`narratives` and :func:`key_points`
+apply it to every indicator.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from pmqa_lib.catalogue import Catalogue
+from pmqa_lib.periods import Quarter
+from pmqa_lib.tables import _bool, format_number, no_data_text
+
+NOUNS = {
+    "rate_per_10k": "The rate",
+    "percent": "The percentage",
+    "number": "The number",
+    "days": "The average number of days",
+    "ratio": "The ratio",
+}
+COMPARATOR_NAMES = {
+    "england": "the England average",
+    "sn": "the statistical neighbours' average",
+    "region": "the regional average",
+}
+
+
+def _missing(v: object) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, str):
+        return v.strip() == ""
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def format_p(p: float) -> str:
+    """``p = 0.21``, ``p = 0.002``, ``p < 0.001``."""
+    if p < 0.001:
+        return "p < 0.001"
+    if p < 0.01:
+        return f"p = {p:.3f}"
+    return f"p = {p:.2f}"
+
+
+def format_target(target: float, precision: int) -> str:
+    """A target as people say it: 60 rather than 60.0, 62.5 stays 62.5."""
+    text = format_number(target, precision)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def indicator_facts(
+    measures: pd.DataFrame, assurance: pd.DataFrame, catalogue: Catalogue, quarter: Quarter
+) -> pd.DataFrame:
+    """One row per indicator with everything its sentences need.
+
+    The value, previous value, target and target met come from ``measures`` (the rows the tables
+    show); the trend, SPC, comparator and RAG fields from ``assurance``.
+    """
+    q = measures[measures["kind"] == "quarter"]
+    keep = ["indicator", "value", "target", "target_met", "status"]
+    now = q.loc[q["period"] == quarter.code, keep].drop_duplicates("indicator")
+    prev = q.loc[q["period"] == quarter.previous().code, keep].drop_duplicates("indicator")
+    prev = prev.rename(columns={c: f"previous_{c}" for c in keep if c != "indicator"})
+    cat = catalogue.to_frame()[["indicator", "unit", "precision", "polarity", "name"]]
+    a = assurance.drop(
+        columns=[c for c in ("value", "target", "target_met", "status", "name") if c in assurance]
+    )
+    out = cat.merge(now, on="indicator", how="left").merge(prev, on="indicator", how="left")
+    out = out.merge(a, on="indicator", how="left")
+    out["status"] = out["status"].fillna("missing")
+    out["previous_status"] = out["previous_status"].fillna("missing")
+    out["quarter_label"] = quarter.label
+    out["previous_label"] = quarter.previous().label
+    return out
+
+
+def _movement(f: pd.Series) -> tuple[str, str]:
+    """(sentence about the value and target, movement word: rise / fall / none / '')."""
+    p = int(f["precision"])
+    noun = NOUNS.get(f["unit"], "The value")
+    now, before = f["value"], f["previous_value"]
+    target = f.get("target")
+    has_target = not _missing(target) and not _missing(f.get("target_met"))
+    met_now = _bool(f.get("target_met"))
+    met_before = _bool(f.get("previous_target_met")) if not _missing(before) else None
+
+    if _missing(now):
+        text = f"No data for {f['quarter_label']}: {no_data_text(f['status'])[len('no data: ') :]}."
+        if not _missing(before):
+            text += f" The last value was {format_number(before, p)} ({f['previous_label']})"
+            if met_before is not None and not _missing(f.get("previous_target")):
+                verb = "met" if met_before else "did not meet"
+                text += f", which {verb} the target of {format_target(f['previous_target'], p)}"
+            text += "."
+        return text, ""
+
+    a, b = format_number(before, p), format_number(now, p)
+    if _missing(before):
+        gap = no_data_text(f["previous_status"])[len("no data: ") :] or "no data"
+        text = f"{noun} is {b} in {f['quarter_label']} (no value for {f['previous_label']}: {gap})"
+        move = ""
+    else:
+        # compare what the reader sees, so "rose" never sits beside two equal figures
+        da, db = float(a.replace(",", "")), float(b.replace(",", ""))
+        if db > da:
+            text, move = f"{noun} rose from {a} to {b}", "rise"
+        elif db < da:
+            text, move = f"{noun} fell from {a} to {b}", "fall"
+        else:
+            text, move = f"{noun} stayed at {b}", "none"
+    if has_target and met_now is not None:
+        t = format_target(target, p)
+        if met_now:
+            verb = {True: "still meets", False: "now meets", None: "meets"}[met_before]
+        else:
+            verb = {True: "no longer meets", False: "still does not meet", None: "does not meet"}[
+                met_before
+            ]
+        text += f" and {verb} the target of {t}"
+    return text, move
+
+
+def _trend(f: pd.Series, move: str) -> str:
+    n = f.get("mk_n")
+    pval = f.get("mk_p_value")
+    n_text = f"{int(n)} quarters" if not _missing(n) else "the quarters available"
+    if _missing(pval):
+        return f"the series is too short to test for a trend ({n_text})"
+    sig = bool(_bool(f.get("trend_significant")))
+    slope = f.get("sens_slope")
+    direction = ""
+    if not _missing(slope):
+        direction = "upward" if float(slope) > 0 else "downward" if float(slope) < 0 else ""
+    p_text = format_p(float(pval))
+    stats = f"Mann-Kendall, {p_text}, {n_text}"
+    if not sig:
+        if move in ("rise", "fall"):
+            return f"the {move} is not statistically significant ({stats})"
+        return f"there is no statistically significant trend ({stats})"
+    trend_dir = direction or "a"
+    same = (move == "rise" and direction == "upward") or (
+        move == "fall" and direction == "downward"
+    )
+    if same:
+        return f"the {move} continues a statistically significant {direction} trend ({stats})"
+    return f"over {n_text} there is a statistically significant {trend_dir} trend (Mann-Kendall, {p_text})"
+
+
+def _comparators(f: pd.Series) -> str:
+    if _missing(f.get("value")):
+        return ""
+    p = int(f["precision"])
+    parts = []
+    for key, name in COMPARATOR_NAMES.items():
+        v, status = f.get(key), f.get(f"{key}_status")
+        if _missing(v):
+            continue
+        word = {"better": "better than", "similar": "similar to", "worse": "worse than"}.get(
+            str(status).strip().lower() if not _missing(status) else "", "compared with"
+        )
+        parts.append(f"{word} {name} ({format_number(v, p)})")
+    if not parts:
+        return ""
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"It is {joined}."
+
+
+def _spc(f: pd.Series) -> str:
+    var = "" if _missing(f.get("spc_variation")) else str(f["spc_variation"]).lower()
+    ass = "" if _missing(f.get("spc_assurance")) else str(f["spc_assurance"]).lower()
+    parts = []
+    if "improv" in var:
+        parts.append("the latest point shows special cause variation of an improving nature")
+    elif "concern" in var:
+        parts.append("the latest point shows special cause variation of concern")
+    elif "neutral" in var:
+        parts.append("the latest point shows special cause variation (neither better nor worse)")
+    elif "common" in var:
+        parts.append("the variation is common cause only (no signal)")
+    if "hit" in ass or "miss" in ass:
+        parts.append(
+            "the target lies inside the process limits, so it will be hit and missed by chance"
+        )
+    elif "pass" in ass:
+        parts.append(
+            "the process limits sit on the good side of the target, so it should consistently be met"
+        )
+    elif "fail" in ass:
+        parts.append(
+            "the process limits sit on the wrong side of the target, so it will not be met without change"
+        )
+    if not parts:
+        return ""
+    text = "SPC (Making Data Count): " + "; ".join(parts) + "."
+    warn = f.get("spc_warning")
+    if not _missing(warn):
+        text += f" ({str(warn).strip().rstrip('.')}.)"
+    return text
+
+
+def _rag(f: pd.Series) -> str:
+    rag, lead = f.get("rag"), f.get("lead_rag")
+    if _missing(rag):
+        text = "No RAG rating can be computed this quarter."
+    else:
+        ass = f.get("assurance")
+        extra = f" ({ass})" if not _missing(ass) else ""
+        text = f"The computed RAG is {rag}{extra}"
+        prev = f.get("previous_rag")
+        if not _missing(prev):
+            text += f"; it was {prev} in {f['previous_label']}"
+        text += "."
+        if bool(_bool(f.get("disagreement"))):
+            lead_text = "no RAG" if _missing(lead) else str(lead)
+            text += (
+                f" The lead officer proposed {lead_text}: the difference is for the Performance"
+                " Management sub-group to scrutinise."
+            )
+        elif not _missing(lead) and str(lead) == str(rag):
+            text += " The lead officer's proposed RAG agrees."
+    trig, nxt = f.get("trigger"), f.get("next_step")
+    trig = "" if _missing(trig) or str(trig).strip().lower() in ("none", "no data") else str(trig)
+    if trig:
+        text += f" Trigger: {trig}"
+        text += f"; next step: {nxt}." if not _missing(nxt) else "."
+    elif not _missing(nxt):
+        text += f" Next step: {nxt}."
+    return text
+
+
+def sentences(facts: pd.Series) -> list[str]:
+    """The sentences for one indicator, from one row of :func:`indicator_facts`."""
+    first, move = _movement(facts)
+    if not _missing(facts.get("value")):
+        first = f"{first}; {_trend(facts, move)}."
+    out = [first]
+    for s in (_comparators(facts), _spc(facts), _rag(facts)):
+        if s:
+            out.append(s)
+    return out
+
+
+def narratives(facts: pd.DataFrame) -> pd.Series:
+    """A paragraph per indicator (index: indicator)."""
+    texts = [" ".join(sentences(row)) for _, row in facts.iterrows()]
+    return pd.Series(texts, index=facts["indicator"].to_numpy(), dtype="object")
+
+
+def key_points(facts: pd.DataFrame) -> pd.Series:
+    """The traffic-light summary's key point: current status, the movement sentence, the trigger."""
+    out = []
+    for _, f in facts.iterrows():
+        first, move = _movement(f)
+        rag = f.get("rag")
+        status = f"The current status is {str(rag).upper()}. " if not _missing(rag) else ""
+        text = f"{status}{first}."
+        trig = f.get("trigger")
+        if not _missing(trig) and str(trig).strip().lower() not in ("none", "no data"):
+            text += f" Trigger: {trig}."
+        out.append(text.replace("..", "."))
+    return pd.Series(out, index=facts["indicator"].to_numpy(), dtype="object")
+
+
+def is_number(x: object) -> bool:
+    return isinstance(x, int | float | np.floating) and not math.isnan(float(x))

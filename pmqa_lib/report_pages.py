@@ -1,0 +1,378 @@
+"""The board report's and the drill-down's sections as HTML, built from the library's tables,
+sentences and charts. The notebooks call one function per section and display what it returns.
+
+Every value that comes from a return or the catalogue passes through :mod:`pmqa_lib.render`'s
+escaping; numbers come from :mod:`pmqa_lib.tables`; sentences from :mod:`pmqa_lib.narrative`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+import pandas as pd
+
+from pmqa_lib import __version__, charts, narrative, render, tables
+from pmqa_lib.catalogue import Indicator
+from pmqa_lib.periods import Quarter
+from pmqa_lib.render import esc
+from pmqa_lib.report_data import ReportInputs
+
+log = logging.getLogger(__name__)
+
+REGISTERS_PLACEHOLDER = "Registers: reports due, audits and actions"
+
+
+# ---------------------------------------------------------------------------------------
+# Which indicators get a page
+
+
+def page_groups(inputs: ReportInputs) -> dict[str, list[str]]:
+    """Indicator pages: each "indicator" report entry, with its companions on the same page.
+
+    A companion is a linked indicator whose reference is the page's reference plus letters (1.1a
+    on 1.1's page, as Appendix 1 prints new EISAs per quarter above the rate). Companions do not get
+    a page of their own.
+    """
+    cat = inputs.catalogue
+    refs = [i.ref for i in cat if i.report == "indicator"]
+    companions: dict[str, list[str]] = {r: [] for r in refs}
+    taken: set[str] = set()
+    for r in refs:
+        for other in cat[r].linked:
+            if re.fullmatch(re.escape(r) + r"[a-z]+", other) and other in cat.indicators:
+                companions[r].append(other)
+                taken.add(other)
+    return {r: [*companions[r], r] for r in refs if r not in taken}
+
+
+def facts(inputs: ReportInputs) -> pd.DataFrame:
+    return narrative.indicator_facts(
+        inputs.measures, inputs.assurance, inputs.catalogue, inputs.quarter
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Board report sections
+
+
+def cover(inputs: ReportInputs, generated_at: str | None = None) -> str:
+    """Board name, period, data status (received, rejected, missing, revised), time, version."""
+    q = inputs.quarter
+    generated_at = generated_at or dt.datetime.now().strftime("%d %B %Y %H:%M")
+    status = tables.returns_status(
+        inputs.catalogue, inputs.returns_accepted, inputs.returns_rejected, inputs.chase_list,
+        inputs.validation,
+    )  # fmt: skip
+    nodata = tables.no_data_indicators(inputs.assurance, inputs.catalogue)
+    revisions = tables.revisions_table(inputs.revisions, inputs.catalogue)
+    counts = tables.rag_counts(inputs.assurance)
+    received = int((status["Status"] != "not returned").sum())
+    rejected_rows = int(status["Rows rejected"].sum())
+    not_returned = status.loc[status["Status"] == "not returned", "Agency"].tolist()
+    n_missing_ind = int((nodata["This quarter"] == tables.NO_DATA["missing"]).sum())
+    n_rejected_ind = int((nodata["This quarter"] == tables.NO_DATA["rejected"]).sum())
+    summary = [
+        ("Returns received", f"{received} of {len(status)} agencies"),
+        ("Returns rejected", f"{rejected_rows} row(s) rejected by validation; "
+                             f"{n_rejected_ind} indicator(s) show \u201cno data: return rejected\u201d"),
+        ("Returns missing", (", ".join(not_returned) or "none") + f"; {n_missing_ind} indicator(s) "
+                            "show \u201cno data: not returned\u201d"),
+        ("Values revised", f"{len(revisions)} earlier value(s) revised by this quarter's returns"),
+        ("RAG this quarter", f"{counts['Red']} Red, {counts['Amber']} Amber, {counts['Green']} Green, "
+                             f"{counts['not rated']} not rated"),
+        ("Generated", generated_at),
+        ("pmqa version", __version__),
+    ]  # fmt: skip
+    body = [
+        '<section class="cover">',
+        f'<div class="board">{esc(inputs.board_name)}</div>',
+        "<h1>Performance Indicator Report and Scorecard</h1>",
+        f'<div class="period">{esc(q.long_label)}</div>',
+        render.definition_list(summary),
+        "<h3>Data status</h3>",
+        render.table(
+            status,
+            numeric_columns=("Rows accepted", "Rows rejected"),
+            caption=f"Agency returns for {q.label}",
+        ),  # fmt: skip
+    ]
+    if len(nodata):
+        body.append(render.table(nodata, caption="Indicators with no data this quarter"))
+    if len(revisions):
+        body.append(
+            render.table(revisions, caption="Earlier values revised by this quarter's returns")
+        )
+    body.append(
+        '<p class="small">Contents: traffic-light summary; scorecard; exception report; '
+        "one page per indicator; registers. RAG ratings are written as text as well as colour. "
+        "Commentary is the lead officers' own words, shown as sent.</p>"
+    )
+    body.append("</section>")
+    return "".join(body)
+
+
+def traffic_light(inputs: ReportInputs, f: pd.DataFrame | None = None) -> str:
+    f = facts(inputs) if f is None else f
+    df = tables.traffic_light_summary(
+        inputs.assurance, inputs.catalogue, inputs.quarter, narrative.key_points(f)
+    )
+    rag_cols = [c for c in df.columns if c.endswith("RAG rating")]
+    intro = (
+        "<p>Level of assurance based on the type of target (E England, SN statistical neighbours, "
+        "R regional, L local) and the trend / trajectory (section 4.1.4).</p>"
+    )
+    return render.section(
+        "Traffic-light summary",
+        intro + render.table(df, rag_columns=rag_cols, row_header="Reference"),
+        css_class="section section-break",
+        anchor="summary",
+    )
+
+
+def scorecard(inputs: ReportInputs) -> str:
+    q = inputs.quarter
+    df = tables.scorecard(inputs.measures, inputs.assurance, inputs.catalogue, q)
+    nums = [c for c in df.columns if c.endswith(("Result", "average", "neighbours"))]
+    intro = (
+        f"<p>CSCB Scorecard Report: Quarter {q.q} {esc(q.fy_label)}. NA = not applicable. "
+        "Cumulative indicators' YTD is the sum of the quarters so far; snapshot indicators' YTD is "
+        "the latest quarter.</p>"
+    )
+    return render.section(
+        f"Scorecard {q.label}",
+        intro
+        + render.table(df, numeric_columns=nums, row_header="Ind ref", css_class="data scorecard"),
+        css_class="section section-break",
+        anchor="scorecard",
+    )
+
+
+def exceptions(inputs: ReportInputs) -> str:
+    df = tables.exception_report(inputs.assurance, inputs.catalogue)
+    if df.empty:
+        body = "<p>No indicator is Amber or Red, and every lead officer's RAG agrees with the computed one.</p>"
+    else:
+        body = (
+            "<p>Every Amber and Red indicator with its trigger and what happens next, and every "
+            "indicator where the lead officer's proposed RAG differs from the computed one "
+            "(for the Performance Management sub-group to scrutinise, section 4.1.2).</p>"
+            + render.table(
+                df, rag_columns=("RAG (computed)", "RAG (lead officer)"), row_header="Reference"
+            )
+        )
+    return render.section(
+        "Exception report", body, css_class="section section-break", anchor="exceptions"
+    )
+
+
+def _page_header(ind: Indicator, inputs: ReportInputs, rag: object) -> str:
+    ag = inputs.catalogue.agencies.get(ind.agency)
+    partner = (ag.short_name or ag.name) if ag else ind.agency
+    return (
+        '<div class="page-header">'
+        f"<div>Theme: <strong>{esc(ind.theme)}</strong> &nbsp; Focus area: <strong>{esc(ind.focus_area)}</strong></div>"
+        f"<h3>{esc(ind.ref)} {esc(ind.agency)} - {esc(ind.name)}</h3>"
+        f"<div>Current status: {render.rag_badge(rag)}</div>"
+        f"<div>Lead officer: {esc(ind.lead_officer.name)} &nbsp; Partner: {esc(partner)} &nbsp; "
+        f"Email: {esc(ind.lead_officer.email) or 'not given'}</div>"
+        "</div>"
+    )
+
+
+def _algorithm(ind: Indicator) -> str:
+    alg = ind.algorithm
+    parts = [f"<p><strong>{esc(alg.formula)}</strong></p>", f"<p>Where {esc(alg.numerator)}"]
+    if alg.denominator:
+        parts.append(f"; {esc(alg.denominator)}")
+    parts.append(".</p>")
+    if alg.rolling_quarters > 1:
+        parts.append(f"<p>Rolling over the last {alg.rolling_quarters} quarters.</p>")
+    parts.append(
+        f'<p class="small">Unit: {esc(ind.unit_label)}; result type: {esc(ind.result_type)}; '
+        f"shown to {ind.precision} decimal place(s); {'high' if ind.high_is_good else 'low'} is good.</p>"
+    )
+    if alg.notes:
+        parts.append(f'<p class="small">{esc(alg.notes)}</p>')
+    return "".join(parts)
+
+
+def _comparators(row: pd.Series | None) -> dict[str, float]:
+    if row is None:
+        return {}
+    out = {}
+    for key, name in (
+        ("england", "England"),
+        ("sn", "Statistical neighbours"),
+        ("region", "Region"),
+    ):
+        v = row.get(key)
+        if v is not None and pd.notna(v):
+            out[name] = float(v)
+    return out
+
+
+def spc_for(series: pd.DataFrame, ind: Indicator) -> pd.DataFrame | None:
+    """SPC mean, limits, variation and rules per point from :mod:`pmqa_lib.spc`, when available."""
+    try:
+        from pmqa_lib import spc  # noqa: F401
+    except ImportError:
+        return None
+    fn = getattr(spc, "chart_points", None)
+    if fn is None:
+        return None
+    try:
+        return fn(series["value"].to_numpy(dtype=float), polarity=ind.polarity)
+    except Exception as exc:  # a chart must never stop the report: draw without limits
+        log.warning("SPC points for %s not drawn: %s", ind.ref, exc)
+        return None
+
+
+def indicator_page(
+    inputs: ReportInputs, refs: list[str], f: pd.DataFrame, comments: pd.DataFrame
+) -> str:
+    """One indicator page in the form of Appendix 1 (the main indicator is the last of ``refs``)."""
+    cat, q = inputs.catalogue, inputs.quarter
+    main = cat[refs[-1]]
+    a = inputs.assurance.drop_duplicates("indicator").set_index("indicator")
+    arow = a.loc[main.ref] if main.ref in a.index else None
+    status = arow.get("status", "ok") if arow is not None else "missing"
+    rag = arow.get("rag") if arow is not None else None
+    if (rag is None or pd.isna(rag)) and status != "ok":
+        rag = tables.no_data_text(status)
+    parts = [
+        f'<section class="indicator-page" id="{render.anchor_id(main.ref)}">',
+        _page_header(main, inputs, rag),
+    ]
+    for ref in refs:
+        ind = cat[ref]
+        df = tables.indicator_page_table(inputs.measures, ind, q)
+        num = [c for c in df.columns if c]
+        parts.append(render.table(df, numeric_columns=num, row_header="",
+                                  caption=f"{ind.ref} {ind.name} ({ind.unit_label})"))  # fmt: skip
+    fmain = f.set_index("indicator").loc[main.ref]
+    parts.append(
+        '<div class="narrative"><h4>What the data say</h4>'
+        + "".join(f"<p>{esc(s)}</p>" for s in narrative.sentences(fmain))
+        + "</div>"
+    )
+    parts.append("<h4>Algorithm</h4>" + _algorithm(main))
+    series = charts.series_frame(inputs.measures, main.ref, q)
+    if len(series):
+        fig = charts.indicator_chart(series, main, _comparators(arow), spc_for(series, main))
+        parts.append(charts.img_tag(fig, charts.chart_alt_text(series, main)))
+    others = [r for r in main.linked if r not in refs]
+    if others:
+        parts.append(
+            f'<p class="small">Please note: this indicator is closely linked to {esc(", ".join(others))} '
+            "and both sets of data should be scrutinised together.</p>"
+        )
+    parts.append("<h4>Commentary</h4>")
+    crow = comments.loc[main.ref] if main.ref in comments.index else None
+    commentary = crow["commentary"] if crow is not None else ""
+    if status != "ok":
+        parts.append(
+            f'<p><strong>Data commentary:</strong> <span class="nodata">{esc(tables.no_data_text(status))}</span></p>'
+        )
+    elif commentary:
+        parts.append(
+            "<p><strong>Data commentary:</strong></p>" + render.text_block(commentary, "commentary")
+        )
+    else:
+        parts.append("<p><strong>Data commentary:</strong> none given with the return.</p>")
+    parts.append(
+        f"<p><strong>How does this make children safer:</strong> {esc(main.how_safer)}</p>"
+    )
+    parts.append(
+        f"<p><strong>Why this indicator is monitored:</strong> {esc(main.why_monitored)}</p>"
+    )
+    actions = render.split_actions(crow["actions"]) if crow is not None else []
+    timescale = crow["action_timescale"] if crow is not None else ""
+    if actions:
+        acts = pd.DataFrame(
+            {"Actions to improve": actions, "Timescale": [timescale] * len(actions)}
+        )
+        parts.append(render.table(acts, css_class="data actions"))
+    else:
+        parts.append("<p><strong>Actions to improve:</strong> none given with the return.</p>")
+    audits = audits_for(inputs, main.ref)
+    if audits:
+        parts.append(f"<p><strong>Multi-agency audit:</strong> {esc(audits)}</p>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def indicator_pages(inputs: ReportInputs, f: pd.DataFrame | None = None) -> list[str]:
+    f = facts(inputs) if f is None else f
+    comments = tables.quarter_commentary(
+        inputs.observations, inputs.returns_accepted, inputs.quarter
+    )
+    return [indicator_page(inputs, refs, f, comments) for refs in page_groups(inputs).values()]
+
+
+def audits_for(inputs: ReportInputs, ref: str) -> str:
+    """Audits the registers link to this indicator, as one line; "" when none or no registers."""
+    try:
+        from pmqa_lib import registers
+    except ImportError:
+        return ""
+    fn = getattr(registers, "audits_for_indicator", None)
+    if fn is None:
+        return ""
+    try:
+        df = fn(inputs.quarter, ref, _paths_of(inputs))
+    except Exception as exc:  # registers must never stop the report
+        log.warning("audits for %s not read: %s", ref, exc)
+        return ""
+    if df is None or len(df) == 0:
+        return "no audit scheduled"
+    return "; ".join(" ".join(str(v) for v in r if pd.notna(v)) for r in df.itertuples(index=False))
+
+
+def _paths_of(inputs: ReportInputs):
+    from pmqa_lib.io import Paths
+
+    return getattr(inputs, "paths", None) or Paths.from_env()
+
+
+def registers_section(inputs: ReportInputs) -> str:
+    """The registers (reports due, audits, actions, impact log) from :mod:`pmqa_lib.registers`;
+    a clearly marked placeholder while that module has no ``report_tables``."""
+    try:
+        from pmqa_lib import registers
+    except ImportError:
+        registers = None
+    fn = getattr(registers, "report_tables", None) if registers else None
+    if fn is None:
+        body = (
+            '<div class="placeholder"><p>The registers section (Appendices 2, 3 and 5; section 6.1) '
+            "appears here once the registers module provides it.</p></div>"
+        )
+        return render.section(
+            REGISTERS_PLACEHOLDER, body, css_class="section section-break", anchor="registers"
+        )
+    tables_by_title = fn(inputs.quarter, _paths_of(inputs))
+    body = []
+    for title, df in (tables_by_title or {}).items():
+        body.append(render.heading(title, 3))
+        if df is None or len(df) == 0:
+            body.append("<p>None.</p>")
+        else:
+            rag_cols = [c for c in df.columns if "RAG" in str(c)]
+            body.append(render.table(df.astype(object).where(df.notna(), ""), rag_columns=rag_cols))
+    return render.section(
+        "Registers", "".join(body), css_class="section section-break", anchor="registers"
+    )
+
+
+def footer(inputs: ReportInputs) -> str:
+    return (
+        f'<footer class="report-footer">{esc(inputs.board_name)}: {esc(inputs.quarter.long_label)}. '
+        f"Produced by pmqa {esc(__version__)} from the processed tables of {esc(inputs.quarter.code)}; "
+        "the manifest lists every input file with its SHA-256 hash.</footer>"
+    )
+
+
+def quarter_of(text: str) -> Quarter:
+    return Quarter.parse(text)
