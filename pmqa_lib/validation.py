@@ -98,6 +98,9 @@ def prepare(returns: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     df["marker"] = markers.bfill(axis=1).iloc[:, 0]
     raws = df[ingest.RAW_COLUMNS].notna().any(axis=1)
     df["has_figure"] = df["value"].notna() | df["numerator"].notna() | df["marker"].notna() | raws
+    is_pct = df["unit"].eq("percent")
+    df["percent_numerator"] = df["numerator"].where(is_pct)
+    df["percent_denominator"] = df["denominator"].where(is_pct)
     den_ok = df["denominator"] > 0
     derived = np.select(
         [

@@ -1,0 +1,241 @@
+"""Validation: the malformed-return corpus, a quarter with a broken return, outcome rules, quiet GX."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pmqa_lib import ingest, validation
+from pmqa_lib.catalogue import load_catalogue
+from pmqa_lib.io import PROJECT_ROOT, Paths, sha256_file
+
+HERE = Path(__file__).parent
+CORPUS = HERE / "bad_returns"
+CATALOGUE = HERE / "fixtures" / "catalogue_small.yaml"
+EXPECTED = list(csv.DictReader(open(CORPUS / "expected.csv", encoding="utf-8")))
+HEADER = ",".join(ingest.RETURN_COLUMNS)
+WYP_Q2 = [HEADER, "WYP,CSCB03,2015Q2,,,9,Green,,,", "WYP,CSCB04,2015Q2,,,444,Amber,,,"]
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue(CATALOGUE)
+
+
+def _validate_file(path: Path, catalogue):
+    tidy, rec = ingest.read_file(path, "2015Q2")
+    files = pd.DataFrame([rec], columns=ingest.FILE_COLUMNS)
+    failures = pd.concat(
+        [validation.file_failures(files), validation.validate_returns(tidy, catalogue)],
+        ignore_index=True,
+    )
+    accepted, rejected = validation.split(tidy, failures)
+    return rec, failures, accepted, rejected
+
+
+def test_corpus_has_at_least_30_faults():
+    assert len(EXPECTED) >= 30
+    assert all((CORPUS / e["file"]).exists() for e in EXPECTED)
+
+
+@pytest.mark.parametrize("case", EXPECTED, ids=[e["file"] for e in EXPECTED])
+def test_each_bad_return_gets_its_documented_outcome(case, catalogue, tmp_path):
+    name = case["as_name"] or "CMBC_2015Q2" + Path(case["file"]).suffix
+    path = tmp_path / name
+    shutil.copyfile(CORPUS / case["file"], path)
+    rec, failures, accepted, rejected = _validate_file(path, catalogue)
+    errors = failures[failures["severity"] == "error"]
+    if case["outcome"] == "file_rejected":
+        assert rec["status"] == "rejected", rec
+        assert len(accepted) == 0
+        msg = errors["message"].iloc[0]
+        assert msg.startswith(name) and rec["reason"] in msg
+        if case["row"]:
+            assert rec["source_row"] == int(case["row"])
+        if case["column"]:
+            assert rec["column"] == case["column"]
+    elif case["outcome"] == "row_rejected":
+        assert rec["status"] == "read"
+        hit = errors[(errors["rule"] == case["rule"]) & (errors["source_row"] == int(case["row"]))]
+        assert len(hit) >= 1, errors[["rule", "source_row", "column"]]
+        assert hit["column"].iloc[0] == case["column"]
+        assert f"{name}, row {case['row']}, column {case['column']}" in hit["message"].iloc[0]
+        assert int(case["row"]) in set(rejected["source_row"])
+        assert 2 in set(accepted["source_row"])  # the good row 2 is still used
+    elif case["outcome"] == "warning":
+        assert errors.empty, errors["message"].tolist()
+        warn = failures[(failures["severity"] == "warning") & (failures["rule"] == case["rule"])]
+        assert warn["source_row"].tolist() == [int(case["row"])]
+        assert warn["column"].tolist() == [case["column"]]
+    else:
+        assert rec["status"] == "read" and errors.empty, errors["message"].tolist()
+        assert len(accepted) == 2
+
+
+def test_suppressed_value_is_missing_with_marker_never_zero(catalogue, tmp_path):
+    path = tmp_path / "CMBC_2015Q2.csv"
+    shutil.copyfile(CORPUS / "suppressed_value.csv", path)
+    _, _, accepted, _ = _validate_file(path, catalogue)
+    row = accepted[accepted["source_row"] == 3].iloc[0]
+    assert pd.isna(row["numerator"]) and pd.isna(row["denominator"])
+    assert row["numerator_marker"] == "[c]" and row["denominator_marker"] == "[c]"
+
+
+def test_tolerated_quirks_are_read_as_meant(catalogue, tmp_path):
+    # BOM, spaces, lower case, trailing blank rows
+    p = tmp_path / "CMBC_2015Q2.csv"
+    shutil.copyfile(CORPUS / "bom_spaces_blank_rows.csv", p)
+    tidy, _ = ingest.read_file(p, "2015Q2")
+    assert tidy[["agency", "indicator", "period", "proposed_rag"]].values.tolist() == [
+        ["CMBC", "1.1a", "2015Q2", "Green"],
+        ["CMBC", "1.2", "2015Q2", "Amber"],
+    ]
+    assert tidy["numerator"].tolist() == [91.0, 40.0]
+    # Excel: a date in period is its quarter (30 Sep 2015 -> 2015Q2); 0.8 formatted 0% is 80
+    x = tmp_path / "CMBC_2015Q2.xlsx"
+    shutil.copyfile(CORPUS / "excel_formats.xlsx", x)
+    tidy, rec = ingest.read_file(x, "2015Q2")
+    assert rec["sheet"] == "Return"
+    assert tidy["period"].tolist() == ["2015Q2", "2015Q2"]
+    assert tidy["value"].iloc[1] == pytest.approx(80.0)
+    # thousands separators: "1,040" -> 1040
+    t = tmp_path / "t" / "CMBC_2015Q2.csv"
+    t.parent.mkdir()
+    shutil.copyfile(CORPUS / "thousands_separator.csv", t)
+    tidy, _ = ingest.read_file(t, "2015Q2")
+    assert tidy["numerator"].tolist() == [91.0, 1040.0] and tidy["denominator"].iloc[1] == 1050.0
+    # Windows-1252 is decoded, and noted
+    w = tmp_path / "w" / "CMBC_2015Q2.csv"
+    w.parent.mkdir()
+    shutil.copyfile(CORPUS / "windows1252_commentary.csv", w)
+    tidy, rec = ingest.read_file(w, "2015Q2")
+    assert (
+        rec["encoding"] == "windows-1252"
+        and tidy["commentary"].iloc[0] == "Spend £2k on \u2018outreach\u2019"
+    )
+
+
+def test_ten_megabyte_file_is_rejected_not_read(tmp_path):
+    p = tmp_path / "CMBC_2015Q2.csv"
+    with open(p, "w", encoding="utf-8") as fh:
+        fh.write(HEADER + "\n")
+        line = "CMBC,1.1a,2015Q2,91,,,Green,padding padding padding,,\n"
+        fh.write(line * (10 * 2**20 // len(line) + 1))
+    assert p.stat().st_size > 10 * 2**20
+    tidy, rec = ingest.read_file(p, "2015Q2")
+    assert rec["status"] == "rejected" and "10.5 MB" in rec["reason"] and tidy.empty
+
+
+def _quarter_dir(tmp_path: Path) -> Paths:
+    data = tmp_path / "data"
+    (data / "raw" / "reference").mkdir(parents=True)
+    shutil.copyfile(CATALOGUE, data / "raw" / "reference" / "catalogue.yaml")
+    q1, q2 = data / "raw" / "2015Q1", data / "raw" / "2015Q2"
+    q1.mkdir()
+    q2.mkdir()
+    (q1 / "WYP_2015Q1.csv").write_text(
+        "\n".join([HEADER, "WYP,CSCB03,2015Q1,,,9,Green,,,", "WYP,CSCB04,2015Q1,,,314,Amber,,,"])
+        + "\n"
+    )
+    (q1 / "CMBC_2015Q1.csv").write_text(
+        "\n".join(
+            [
+                HEADER,
+                "CMBC,1.1,2015Q1,77,,,Green,,,",
+                "CMBC,1.1a,2015Q1,77,,,Green,,,",
+                "CMBC,1.2,2015Q1,30,50,,Amber,,,",
+            ]
+        )
+        + "\n"
+    )
+    # 2015Q2: WYP revises CSCB04 for Q1 (314 -> 320); CMBC's return is broken (binary junk)
+    (q2 / "WYP_2015Q2.csv").write_text(
+        "\n".join([*WYP_Q2, "WYP,CSCB04,2015Q1,,,320,Amber,revised,,"]) + "\n"
+    )
+    shutil.copyfile(CORPUS / "binary_junk.csv", q2 / "CMBC_2015Q2.csv")
+    return Paths(data, tmp_path / "reports")
+
+
+def _hashes(*folders: Path) -> dict[str, str]:
+    return {str(p): sha256_file(p) for f in folders for p in sorted(f.rglob("*")) if p.is_file()}
+
+
+def test_quarter_with_one_broken_return_still_reports(tmp_path, capfd):
+    paths = _quarter_dir(tmp_path)
+    before = _hashes(paths.raw, CORPUS, PROJECT_ROOT / "data" / "raw")
+    outcome = validation.run("2015Q2", paths)
+    assert (
+        _hashes(paths.raw, CORPUS, PROJECT_ROOT / "data" / "raw") == before
+    )  # no raw file changed
+    assert outcome.exit_code == 0
+    assert (outcome.files_received, outcome.files_rejected) == (2, 1)
+    assert (outcome.rows_accepted, outcome.rows_rejected) == (3, 0)  # WYP's 3 rows
+    out = paths.processed_dir("2015Q2")
+    for name in ("returns_accepted.csv", "returns_rejected.csv", "validation.json", "validation_report.html",
+                 "chase_list.csv", "observations.csv", "revisions.csv"):  # fmt: skip
+        assert (out / name).exists(), name
+    # chase list: CMBC's three indicators, rejected with the file's reason; WYP's CSCB05a is not in
+    # its return; EDU's annual 9.1 is expected only in Q1 returns (school year), so not chased in Q2
+    chase = pd.read_csv(out / "chase_list.csv", dtype=str)
+    assert chase[["indicator", "status"]].values.tolist() == [
+        ["1.1", "rejected"], ["1.1a", "rejected"], ["1.2", "rejected"], ["CSCB05a", "missing"],
+    ]  # fmt: skip
+    assert chase["what_is_missing"].iloc[:3].str.contains("binary").all()
+    assert (
+        chase["what_is_missing"].iloc[3]
+        == "indicator CSCB05a is not in WYP's return for Q2 2015/16"
+    )
+    # the report says what happened, escaped
+    html = (out / "validation_report.html").read_text(encoding="utf-8")
+    assert "CMBC_2015Q2.csv" in html and "file rejected" in html and "<script" not in html
+    # observations: Q1 CSCB04 revised 314 -> 320 by the Q2 return; CMBC's Q2 figures "no data: return rejected"
+    from pmqa_lib import observations
+
+    obs = observations.load("2015Q2", paths)
+    cscb04 = obs[(obs["indicator"] == "CSCB04") & (obs["period"] == "2015Q1")].iloc[0]
+    assert cscb04["value"] == 320.0 and cscb04["received_in"] == "2015Q2"
+    cmbc = obs[(obs["agency"] == "CMBC") & (obs["period"] == "2015Q2")]
+    assert set(cmbc["status"]) == {"rejected"} and cmbc["value"].isna().all()
+    assert cmbc["note"].str.startswith("no data: return rejected").all()
+    assert obs.loc[obs["indicator"] == "1.1a", "value"].isna().all()  # 1.1a sent as numerator only
+    rev = pd.read_csv(out / "revisions.csv", dtype={"period": str})
+    assert rev[
+        ["indicator", "period", "old_value", "new_value", "source_file"]
+    ].values.tolist() == [["CSCB04", "2015Q1", 314.0, 320.0, "WYP_2015Q2.csv"]]
+    v = json.loads((out / "validation.json").read_text())
+    assert v["summary"]["files_rejected"] == 1 and v["summary"]["missing"] == 4
+    assert "Calculating Metrics" not in capfd.readouterr().err
+
+
+def test_strict_fails_on_rejection_and_no_returns_fail(tmp_path):
+    paths = _quarter_dir(tmp_path)
+    assert validation.run("2015Q2", paths, strict=True).exit_code == 1
+    (paths.raw / "2015Q3").mkdir()
+    assert validation.run("2015Q3", paths).exit_code == 1  # no returns at all
+
+
+def test_broken_catalogue_is_non_zero(tmp_path):
+    paths = _quarter_dir(tmp_path)
+    paths.catalogue_file.write_text("board: [")
+    assert validation.run("2015Q2", paths).exit_code == 1
+
+
+def test_suites_are_stable_files_without_ids():
+    for p in validation.suite_files():
+        text = p.read_text(encoding="utf-8")
+        assert '"id"' not in text
+        suite = json.loads(text)
+        rules = [e["meta"]["rule"] for e in suite["expectations"]]
+        assert len(rules) == len(set(rules)), p.name
+
+
+def test_number_pattern_is_the_same_in_suite_and_ingest():
+    layout = json.loads(validation.FILES_SUITE.read_text())
+    assert "|".join(ingest.RETURN_COLUMNS) in layout["expectations"][0]["meta"]["text"].replace(
+        ", ", "|"
+    )
