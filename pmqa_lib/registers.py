@@ -69,6 +69,18 @@ class RegisterOutcome:
     files: list[Path] = field(default_factory=list)
 
     @property
+    def summary(self) -> str:
+        """One line for the pipeline's stage log."""
+        counts = self.tables["rolling_reports"]["status"].value_counts()
+        return (
+            f"{counts.get('overdue', 0)} report(s) overdue, {counts.get('deferred', 0)} deferred, "
+            f"{int(self.tables['audits']['no_report'].sum())} audit(s) with no report, "
+            f"{int(self.tables['actions']['past_target_date'].sum())} action(s) past target, "
+            f"{len(self.tables['proposed_audits'])} proposed audit(s), "
+            f"{self.n_rejected} register row(s) rejected"
+        )
+
+    @property
     def n_rejected(self) -> int:
         return int((self.problems["severity"] == "error").sum()) if len(self.problems) else 0
 
@@ -404,6 +416,7 @@ def proposed_audits(
         cols = [c for c in ("indicator", "lead_officer", "lead_email", "agency_name", "precision",
                             "polarity", "name", "unit") if c in cat.columns]  # fmt: skip
         cat = cat[cols].astype({"indicator": str}).rename(columns={"name": "catalogue_name"})
+        cat = cat[["indicator", *[c for c in cat.columns if c not in hit.columns]]]
         hit = hit.merge(cat, on="indicator", how="left")
     for c in ("lead_officer", "lead_email", "agency_name", "catalogue_name", "polarity", "unit"):
         if c not in hit.columns:
@@ -591,9 +604,10 @@ def _plain(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
 def report_tables(quarter: Quarter, paths: Paths) -> dict[str, pd.DataFrame]:
     """The register tables the board report shows, with plain headings, from what :func:`run` wrote.
 
-    Keys: ``reports_due`` (due this quarter, overdue, deferred, or completed this quarter),
-    ``audits`` (the schedule's status), ``actions_overdue``, ``learning_open``, ``impact_log``,
-    ``proposed_audits``, ``problems``.
+    Keys are the section titles the report prints, in order: rolling
+    reports due, overdue, deferred or completed this quarter; the audit schedule's status; audit
+    actions past their target date; open learning actions; the impact log; audits proposed by
+    indicator triggers; register rows rejected or queried.
     """
     quarter = Quarter.parse(quarter)
     rr = _read_processed(paths, quarter, "rolling_reports")
@@ -619,31 +633,33 @@ def report_tables(quarter: Quarter, paths: Paths) -> dict[str, pd.DataFrame]:
     pa = _read_processed(paths, quarter, "proposed_audits")
     pr = _read_processed(paths, quarter, "problems")
     return {
-        "reports_due": _plain(rr, ["report", "due_to", "named_lead", "due_date", "current_due_date",
+        "Rolling reports due, overdue or deferred (Appendix 2)": _plain(rr, ["report", "due_to", "named_lead", "due_date", "current_due_date",
                                    "times_deferred", "status", "days_overdue", "date_completed",
                                    "progress_rag", "comment_next_steps"]),
-        "audits": _plain(au, ["ref", "audit", "lead_auditor", "current_due_date", "status",
+        "Multi-agency audit schedule (Appendix 3)": _plain(au, ["ref", "audit", "lead_auditor", "current_due_date", "status",
                               "report_date", "next_steps_age_days", "linked_indicators"]),
-        "actions_overdue": _plain(ac.loc[ac["status"] == "overdue"],
+        "Audit actions past their target date (Appendix 4)": _plain(ac.loc[ac["status"] == "overdue"],
                                   ["audit_ref", "action_no", "action", "named_lead", "target_date",
                                    "days_overdue", "rag"]),
-        "learning_open": _plain(le.loc[le["status"] != "completed"],
+        "Learning and implementation actions open (Appendix 5)": _plain(le.loc[le["status"] != "completed"],
                                 ["ref", "source_of_learning", "action", "who", "target_date",
                                  "status", "age_days"]),
-        "impact_log": _plain(im, ["date", "pmqa_activity", "what_changed", "impact_for_children",
+        "Impact log (section 6.1)": _plain(im, ["date", "pmqa_activity", "what_changed", "impact_for_children",
                                   "reported_to"]),
-        "proposed_audits": _plain(pa, ["indicator", "name", "lead_auditor", "rationale",
+        "Audits proposed by indicator triggers (section 4.1.2)": _plain(pa, ["indicator", "name", "lead_auditor", "rationale",
                                        "already_scheduled"]),
-        "problems": _plain(pr, ["file", "row", "column", "severity", "message"]),
+        "Register rows rejected or queried": _plain(pr, ["file", "row", "column", "severity", "message"]),
     }  # fmt: skip
 
 
-def audits_for_indicator(quarter: Quarter, paths: Paths, ref: str) -> pd.DataFrame:
+def audits_for_indicator(quarter: Quarter, paths: Paths | str, ref: str | Paths) -> pd.DataFrame:
     """Audits linked to indicator ``ref``: scheduled ones (any status) and any proposed by its trigger.
 
     Columns: ``kind`` (scheduled / proposed), ``ref``, ``audit``, ``lead_auditor``, ``status``,
-    ``current_due_date``, ``report_date``, ``next_steps``.
+    ``current_due_date``, ``report_date``, ``next_steps``. Accepts ``(quarter, ref, paths)`` too.
     """
+    if isinstance(ref, Paths):  # also accept (quarter, ref, paths)
+        paths, ref = ref, paths
     quarter = Quarter.parse(quarter)
     ref = str(ref)
     au = _read_processed(paths, quarter, "audits")

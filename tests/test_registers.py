@@ -1,0 +1,255 @@
+"""Register status rules, the framework's own rows, closing the loop, and the entry points."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pmqa_lib import registers
+from pmqa_lib.catalogue import load_catalogue
+from pmqa_lib.io import PROJECT_ROOT, Paths
+from pmqa_lib.periods import Quarter
+from pmqa_lib.register_io import read_registers
+
+Q2 = Quarter.parse("2015Q2")  # 1 July to 30 September 2015
+SHIPPED = PROJECT_ROOT / "data" / "raw" / "registers"
+CATALOGUE = PROJECT_ROOT / "data" / "raw" / "reference" / "catalogue.yaml"
+BAD = Path(__file__).parent / "fixtures" / "registers_bad"
+
+
+def _status(due, completed=None, new_due=None, times=0, as_at=Q2.end, quarter=Q2):
+    s = lambda v: pd.Series([pd.Timestamp(v) if v else pd.NaT], dtype="datetime64[ns]")  # noqa: E731
+    return registers.schedule_status(
+        s(due), s(new_due), pd.Series([times]), s(completed), as_at, quarter
+    ).iloc[0]
+
+
+# --- status rules at the quarter's boundaries ------------------------------------------------
+def test_due_on_the_last_day_of_the_quarter_is_due_not_overdue():
+    row = _status("2015-09-30")
+    assert row["status"] == "due this quarter" and bool(row["due_this_quarter"])
+    assert pd.isna(row["days_overdue"])
+    nxt = _status("2015-09-30", as_at=dt.date(2015, 10, 1), quarter=Q2.next())
+    assert nxt["status"] == "overdue" and nxt["days_overdue"] == 1
+
+
+def test_due_on_the_first_day_of_next_quarter_is_not_yet_due():
+    assert _status("2015-10-01")["status"] == "not yet due"
+
+
+def test_deferred_twice_keeps_the_latest_date_and_counts():
+    row = _status("2015-07-16", new_due="2015-11-30", times=2)
+    assert row["status"] == "deferred"
+    assert row["current_due_date"] == pd.Timestamp("2015-11-30")
+    assert row["slipped_days"] == 137  # 16 July -> 30 November: 15 + 31 + 30 + 31 + 30
+    # at the end of Q3 (31 December) the deferred date has passed: overdue by 31 days
+    late = _status("2015-07-16", new_due="2015-11-30", times=2, as_at=dt.date(2015, 12, 31))
+    assert late["status"] == "overdue" and late["days_overdue"] == 31
+
+
+def test_completed_late_and_not_known_before_it_happened():
+    row = _status("2015-09-09", completed="2015-09-24")
+    assert row["status"] == "completed late" and row["days_late"] == 15
+    before = _status("2015-09-09", completed="2015-09-24", as_at=dt.date(2015, 9, 20))
+    assert before["status"] == "overdue" and before["days_overdue"] == 11
+
+
+def test_completed_on_the_due_date_is_on_time():
+    assert _status("2015-09-30", completed="2015-09-30")["status"] == "completed on time"
+
+
+def test_no_due_date_is_no_date():
+    assert _status(None)["status"] == "no date"
+
+
+# --- the framework's rows reproduce its statuses ----------------------------------------------
+@pytest.fixture(scope="module")
+def frames():
+    reads = read_registers(SHIPPED, indicators=set(load_catalogue(CATALOGUE).indicators))
+    return {k: r.frame for k, r in reads.items()}
+
+
+@pytest.fixture(scope="module")
+def q2(frames):
+    return registers.status_tables(frames, Q2.end, Q2)
+
+
+def _row(table: pd.DataFrame, col: str, value: str) -> pd.Series:
+    hit = table.loc[table[col] == value]
+    assert len(hit) == 1, f"{value!r} found {len(hit)} times"
+    return hit.iloc[0]
+
+
+def test_children_looked_after_deferred_to_december_2015(q2):
+    cla = _row(q2["rolling_reports"], "report", "Children Looked After")
+    assert cla["status"] == "deferred" and cla["times_deferred"] == 1
+    assert cla["due_date"] == pd.Timestamp("2015-10-01")
+    assert cla["current_due_date"] == pd.Timestamp("2015-12-31")  # "December 2015": last day
+    # its reminder keeps its lead time: 1 Oct - 10 Sep = 21 days before 31 December = 10 December
+    assert cla["reminder_in_force"] == pd.Timestamp("2015-12-10")
+
+
+def test_private_fostering_deferred_to_august_2015_board(frames):
+    q1 = registers.status_tables(frames, Q2.previous().end, Q2.previous())
+    pf = _row(q1["rolling_reports"], "report", "Private Fostering")
+    assert pf["status"] == "deferred"
+    assert pf["current_due_date"] == pd.Timestamp("2015-08-31")  # "August 2015 Board"
+    # presented to the Board on 6 August 2015: on time against the deferred date
+    q2 = registers.status_tables(frames, Q2.end, Q2)
+    assert (
+        _row(q2["rolling_reports"], "report", "Private Fostering")["status"] == "completed on time"
+    )
+
+
+def test_framework_rows_as_at_2015q2(q2):
+    rr, au = q2["rolling_reports"], q2["audits"]
+    chairs = rr.loc[rr["ref"] == "RR08"].iloc[0]  # "Need EH+P": not all sub-groups reported
+    assert chairs["status"] == "overdue" and chairs["days_overdue"] == 55  # 6 Aug -> 30 Sep
+    assert bool(_row(rr, "ref", "RR02")["recurring"])  # "19 May 2015 and every IB"
+    annual = _row(rr, "report", "Annual Report")
+    assert annual["current_due_date"] == pd.Timestamp("2015-11-30")  # "October / November 2015"
+    assert _row(au, "ref", "MAA 5.")["status"] == "reported"  # report challenged 21.9.15
+    assert _row(au, "ref", "MAA 5.")["current_due_date"] == pd.Timestamp("2015-09-30")  # delayed
+    maa3 = _row(au, "ref", "MAA 3.")
+    assert maa3["status"] == "deferred" and maa3["current_due_date"] == pd.Timestamp("2016-06-30")
+    assert _row(au, "ref", "MAA 2.")["status"] == "no date"  # "Audit Completed By" is blank
+    # MAA 6's note "8.7.15 ..." is 23 + 31 + 30 = 84 days old on 30 September 2015
+    assert _row(au, "ref", "MAA 6.")["next_steps_age_days"] == 84
+    # MAA 2's note is dated 24.11.15: not yet written on 30 September, so no age
+    assert pd.isna(_row(au, "ref", "MAA 2.")["next_steps_age_days"])
+
+
+def test_every_status_occurs_in_the_shipped_example(q2):
+    assert set(q2["rolling_reports"]["status"]) == {
+        "completed on time", "completed late", "overdue", "deferred", "due this quarter",
+        "not yet due",
+    }  # fmt: skip
+    assert set(q2["audits"]["status"]) == {
+        "reported", "completed, no report", "overdue", "deferred", "due this quarter",
+        "not yet due", "did not proceed", "no date",
+    }  # fmt: skip
+    assert set(q2["actions"]["status"]) == {
+        "completed on time", "completed late", "overdue", "due this quarter", "not yet due"
+    }  # fmt: skip
+    assert set(q2["learning"]["status"]) == {"completed", "overdue", "open"}
+    assert q2["audits"].loc[q2["audits"]["no_report"], "ref"].tolist() == ["MAA 10."]
+    # the impact log as at 30 September holds the three entries dated by then
+    assert q2["impact"]["ref"].tolist() == ["IL1", "IL2", "IL3"]
+    assert q2["impact"]["this_quarter"].tolist() == [False, True, True]
+
+
+def test_any_date_can_be_the_as_at_date(frames):
+    mid = registers.status_tables(frames, dt.date(2015, 8, 15))  # quarter inferred: 2015Q2
+    chairs = _row(mid["rolling_reports"], "ref", "RR08")
+    assert chairs["status"] == "overdue" and chairs["days_overdue"] == 9  # 6 -> 15 August
+
+
+# --- closing the loop ------------------------------------------------------------------------
+def _assurance_forced_red():
+    from pmqa_lib.assurance import trigger
+
+    a = pd.DataFrame(
+        {
+            "indicator": ["2.2", "1.1"], "name": ["Re-referrals within 12 months", "EISAs"],
+            "period": ["2015Q2", "2015Q2"], "value": [27.35, 65.0], "target": [24.0, 60.0],
+            "trajectory": ["deteriorating", "improving"], "mk_p_value": [0.0213, 0.4],
+            "band": ["Red", "Green"], "rag": ["Red", "Green"], "target_met": [False, True],
+        }
+    )  # fmt: skip
+    a["trigger"] = trigger(a["rag"], a["target_met"], a["trajectory"])
+    return a
+
+
+def test_red_falling_indicator_becomes_a_proposed_audit(q2):
+    a = _assurance_forced_red()
+    assert a["trigger"].tolist() == ["audit", "none"]
+    out = registers.proposed_audits(a, load_catalogue(CATALOGUE), q2["audits"])
+    assert out["indicator"].tolist() == ["2.2"]
+    p = out.iloc[0]
+    assert p["lead_auditor"] == "Helen Barraclough"  # the indicator's lead officer
+    # 27.35 to 1 decimal place, half away from zero, is 27.4
+    assert "27.4 against a target of 24.0" in p["rationale"]
+    assert "Q2 2015/16" in p["rationale"] and "Mann-Kendall p = 0.021" in p["rationale"]
+    assert p["decision"] == "pending"
+    assert p["already_scheduled"] == "MAA17"  # MAA 1 is reported; MAA17 is still to come
+
+
+def test_no_audit_trigger_no_proposal():
+    assert registers.proposed_audits(_assurance_forced_red().iloc[[1]], None).empty
+    assert registers.proposed_audits(pd.DataFrame(), None).empty
+
+
+# --- the entry points ------------------------------------------------------------------------
+@pytest.fixture
+def paths(tmp_path):
+    raw = tmp_path / "data" / "raw"
+    shutil.copytree(SHIPPED, raw / "registers")
+    (raw / "reference").mkdir(parents=True)
+    shutil.copy(CATALOGUE, raw / "reference" / "catalogue.yaml")
+    return Paths(tmp_path / "data", tmp_path / "reports")
+
+
+def test_run_writes_every_table_and_the_status_json(paths):
+    outcome = registers.run(Q2, paths, assurance=_assurance_forced_red())
+    out = paths.processed_dir(Q2)
+    for name in registers.OUTPUT_FILES.values():
+        assert (out / name).exists(), name
+    status = json.loads((out / registers.STATUS_FILE).read_text())
+    assert status["as_at"] == "2015-09-30"
+    assert status["rolling_reports_overdue"] == ["RR08", "RR32"]
+    assert status["proposed_audits"] == ["2.2"]
+    assert status["problems"]["errors"] == 1 and outcome.n_rejected == 1
+    assert "2 report(s) overdue" in outcome.summary
+
+    tables = registers.report_tables(Q2, paths)
+    due = tables["Rolling reports due, overdue or deferred (Appendix 2)"]
+    assert due["Status"].iloc[:2].tolist() == ["overdue", "overdue"]  # overdue first
+    assert "Children Looked After" in due["Report"].tolist()
+    assert list(tables)[-1] == "Register rows rejected or queried"
+    overdue = tables["Audit actions past their target date (Appendix 4)"]
+    assert overdue["Action"].str[:20].tolist() == ["Performance Manageme", "Brief duty inspector"]
+
+    linked = registers.audits_for_indicator(Q2, paths, "2.2")
+    assert linked["ref"].tolist() == ["MAA 1.", "MAA17", "PROPOSED 2.2"]
+    assert linked["kind"].tolist() == ["scheduled", "scheduled", "proposed"]
+    # the report's call order (quarter, ref, paths) works too
+    assert (
+        registers.audits_for_indicator(Q2, "2.2", paths)["ref"].tolist() == linked["ref"].tolist()
+    )
+
+
+def test_bad_register_never_stops_the_run(paths):
+    shutil.copy(BAD / "bad_date.csv", paths.registers / "rolling_reports.csv")
+    (paths.registers / "impact_log.csv").write_bytes(b"")
+    outcome = registers.run(Q2, paths)
+    problems = pd.read_csv(paths.processed_dir(Q2) / "registers_problems.csv")
+    messages = problems.loc[problems["severity"] == "error", "message"].tolist()
+    assert any(
+        m.startswith("rolling_reports.csv row 3, column dates_due: cannot be read as a date: ")
+        for m in messages
+    )
+    assert any(m.startswith("impact_log.csv: the file is empty") for m in messages)
+    assert outcome.tables["rolling_reports"]["ref"].tolist() == ["RR01"]
+    assert outcome.tables["impact"].empty
+    assert len(outcome.tables["audits"]) == 12  # other registers unaffected
+
+
+def test_reminders_in_the_next_30_days(paths, capsys):
+    assert registers.run_reminders(Q2, paths, days=30) == 0
+    path = paths.report_dir(Q2) / "reminders_next_30_days.csv"
+    assert str(path) in capsys.readouterr().out
+    rem = pd.read_csv(path)
+    assert list(rem.columns[:5]) == ["lead", "report", "due_to", "due_date", "reminder_date"]
+    # 30 Sep to 30 Oct 2015: School Advisor and Annual Report (30 Sep), eHNA (21 Oct), CME (26
+    # Oct); the HWBB update's "October" reminder is 31 October, one day outside
+    assert rem["report"].tolist() == [
+        "Annual Report", "Safeguarding School Advisor", "eHNA",
+        "Children Missing Education / Virtual School",
+    ]  # fmt: skip
+    assert (rem["reminder_date"] >= rem["request_date"]).all()
+    assert (rem["reminder_date"] <= rem["due_date"]).all()
