@@ -1,0 +1,99 @@
+"""The LAIT-like profile: ranks, quartiles, intervals against published figures, and make profile."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pmqa_lib import profile, public
+from pmqa_lib.io import Paths, public_data_dir
+
+needs_public = pytest.mark.skipif(
+    public_data_dir() is None, reason="public DfE/ONS files not found: set PUBLIC_DATA_DIR"
+)
+
+
+def test_rank_and_quartile_by_polarity_ties_and_missing():
+    rows = pd.DataFrame(
+        {
+            "key": ["low"] * 5 + ["high"] * 5,
+            "dfe_year": 2024,
+            "area_code": ["a", "b", "c", "d", "e"] * 2,
+            "value": [10.0, 20.0, 20.0, 40.0, np.nan] * 2,
+        }
+    )
+    r = profile.rank_and_quartile(rows, pd.Series({"low": "low", "high": "high"})).set_index(
+        ["key", "area_code"]
+    )
+    # low is good: 10 -> 1; the two 20s tie at 2 (lowest rank shared); 40 -> 4; missing not ranked
+    assert r.loc["low", "rank"].tolist()[:4] == [1, 2, 2, 4]
+    assert pd.isna(r.loc[("low", "e"), "rank"]) and r.loc[("low", "a"), "n_ranked"] == 4
+    # high is good: 40 -> 1, 20s -> 2, 10 -> 4
+    assert r.loc["high", "rank"].tolist()[:4] == [4, 2, 2, 1]
+    # quartiles of 10, 20, 20, 40 (linear): q25 = 17.5, q50 = 20, q75 = 25
+    assert r.loc["low", "quartile_band"].tolist() == ["A", "B", "B", "D", ""]
+    assert r.loc["high", "quartile_band"].tolist() == ["D", "C", "C", "A", ""]
+
+
+def test_rank_without_polarity_is_position():
+    rows = pd.DataFrame(
+        {"key": "n", "dfe_year": 2024, "area_code": ["a", "b"], "value": [5.0, 1.0]}
+    )
+    r = profile.rank_and_quartile(rows, pd.Series({"n": ""}))
+    assert r["rank"].tolist() == [2, 1]
+    assert r["quartile_band"].tolist() == ["4 (highest)", "1 (lowest)"]
+
+
+@needs_public
+def test_calderdale_profile_against_published_figures():
+    d = profile.profile_data("Calderdale", model="2021")
+    s = d.summary.set_index("key")
+    ref = s.loc["referrals_rate"]
+    assert (ref["dfe_year"], ref["text"], ref["England"], ref["Region"]) == (
+        2024,
+        "456.2",
+        518.3,
+        539.1,
+    )
+    assert ref["SN"] == pytest.approx(
+        574.64
+    )  # the ten neighbours' published rates, see test_comparators
+    # Byar 95% on 2,053 referrals over 45,005 children: about 436.7 to 476.3 per 10,000
+    assert ref["lower"] == pytest.approx(436.7, abs=0.05) and ref["upper"] == pytest.approx(
+        476.3, abs=0.05
+    )
+    assert ref["vs_england"] == "lower"  # no polarity: a position, not a judgement
+    rr = s.loc["rereferrals_pct"]
+    assert (rr["dfe_year"], rr["text"], rr["England"]) == (2025, "20.4", 22.6)
+    assert rr["vs_england"] == "better"  # low is good; interval (Wilson, 543 of 2,665) below 22.6
+    two = s.loc["cpp_2years_pct"]
+    assert (two["text"], two["rank"]) == ("0", 1)  # 0 of 233: best, tied with others at 0
+    cin = s.loc["cin_rate"]
+    assert cin["text"] == "357.5" and cin["England"] == 332.9
+    assert s.loc["cpp_rate", "text"] == "47.8" and s.loc["s47_rate", "text"] == "190"
+    assert s["n_ranked"].min() > 50 and d.skipped.empty
+
+
+@needs_public
+@pytest.mark.parametrize("la", ["Leeds", "Kirklees", "Devon"])
+def test_other_authorities(la):
+    d = profile.profile_data(la, model="2025")
+    assert d.la.name == la and len(d.summary) == len(profile.PROFILE_MEASURES)
+    assert d.summary["England"].notna().all()
+
+
+@needs_public
+def test_make_profile_writes_html_and_pdf(tmp_path):
+    paths = dataclasses.replace(Paths.from_env(), reports_dir=tmp_path)
+    for la in ("Calderdale", "Leeds", "Kirklees", "Devon"):
+        out = profile.build_profile(la, paths, model="2021")
+        page = out["html"].read_text(encoding="utf-8")
+        assert f"{out['la'].name}: children's social care benchmark profile" in page
+        assert "<script" not in page and "profile.profile_data" not in page  # no code, no assets
+        assert out["pdf"].read_bytes()[:5] == b"%PDF-"
+        assert out["html"] == tmp_path / "profiles" / f"{out['slug']}.html"
+        assert len(out["summary"]) == len(profile.PROFILE_MEASURES)
+    assert public.resolve_la("Devon").slug == "devon"
