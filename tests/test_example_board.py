@@ -125,3 +125,14 @@ def test_check_rejects_counts_that_miss_a_printed_figure():
     bad = dict(eb.EISA_NEW, **{"2015Q1": 78})  # 252 over 2014Q2-2015Q1 gives 55.3, not 55.1
     with pytest.raises(ValueError, match="rate_2015Q1"):
         eb.check_eisa_counts(bad)
+
+
+def test_main_check_fails_on_a_changed_file(tmp_path, monkeypatch):
+    import shutil
+
+    shutil.copytree(RAW, tmp_path / "raw")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    assert eb.main(check=True) == 0
+    target = tmp_path / "raw" / "2015Q2" / "WYP_2015Q2.csv"
+    target.write_bytes(target.read_bytes().replace(b",401,", b",402,"))
+    assert eb.main(check=True) == 1
