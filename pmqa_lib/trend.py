@@ -34,6 +34,10 @@ IMPROVING, STEADY, DETERIORATING, INSUFFICIENT = (
     "insufficient data",
 )
 ARROW_UP, ARROW_DOWN, ARROW_FLAT = "↑", "↓", "→"
+TREND_COLUMNS = [
+    "trajectory", "trend_arrow", "trajectory_change", "trajectory_points", "mk_n", "mk_s",
+    "mk_z", "mk_p_value", "sens_slope", "trend_significant", "mk_note",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ def to_wide(
 
 def last_points(mat: np.ndarray, n: int | None) -> np.ndarray:
     """Keep only each row's last ``n`` columns up to its last non-missing value (right-aligned)."""
-    if n is None:
+    if n is None or mat.size == 0:
         return mat
     have = ~np.isnan(mat)
     last = np.where(have.any(axis=1), mat.shape[1] - 1 - np.argmax(have[:, ::-1], axis=1), -1)
@@ -191,6 +195,8 @@ def trend_table(
     """
     st = settings or TrendSettings()
     keys = list(keys)
+    if frame.empty:
+        return pd.DataFrame(columns=keys + TREND_COLUMNS)
     index, head = to_wide(frame, keys, time_col, headline_col)
     _, test = to_wide(frame, keys, time_col, test_col)
     pol = frame.groupby(keys, sort=True, observed=True)[polarity_col].first().to_numpy()

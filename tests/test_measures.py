@@ -1,0 +1,254 @@
+"""Measures: rates with the right population year, rolling windows, YTD, annual, rounding."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pmqa_lib.measures import (
+    MeasuresError,
+    annual_measures,
+    format_value,
+    measures_table,
+    period_ordinal,
+    quarterly_measures,
+    round_half_away,
+    target_met,
+)
+
+# Framework Appendix 1, indicator 1.1 (4-quarter rolling rate per 10,000, high is good, target 60).
+# Quarterly counts of new EISAs: 2014Q2 45, 2014Q3 + 2014Q4 = 129 (split 64 + 65), 2015Q1 77,
+# 2015Q2 91. ONS mid-year 0-17 population for Calderdale: 2014 45,585; 2015 45,659.
+CAT_11 = pd.DataFrame(
+    {
+        "indicator": ["1.1"],
+        "polarity": ["high"],
+        "unit": ["rate_per_10k"],
+        "precision": [1],
+        "result_type": ["average"],
+        "multiplier": [10_000.0],
+        "rolling_quarters": [4],
+        "target": [60.0],
+    }
+)
+POPS = pd.DataFrame({"year": [2013, 2014, 2015, 2016], "population": [45633, 45585, 45659, 45898]})
+
+
+def obs_11(statuses=None) -> pd.DataFrame:
+    periods = ["2014Q2", "2014Q3", "2014Q4", "2015Q1", "2015Q2"]
+    return pd.DataFrame(
+        {
+            "indicator": "1.1",
+            "period": periods,
+            "numerator": [45.0, 64.0, 65.0, 77.0, 91.0],
+            "denominator": np.nan,
+            "value": np.nan,
+            "status": statuses or ["ok"] * 5,
+        }
+    )
+
+
+def test_appendix_1_rolling_rates_and_ytd():
+    q = quarterly_measures(obs_11(), CAT_11, POPS).set_index("period")
+    # 2015Q1: window 2014Q2..2015Q1 (Jul 2014-Jun 2015), midpoint 30 Dec 2014 -> mid-2014.
+    # 45 + 64 + 65 + 77 = 251; 251 / 45,585 x 10,000 = 55.0620 -> "55.1"
+    assert q.loc["2015Q1", "rolling_numerator"] == 251
+    assert q.loc["2015Q1", "population_year"] == 2014
+    assert q.loc["2015Q1", "value"] == pytest.approx(251 / 45585 * 10_000)
+    assert q.loc["2015Q1", "display_value"] == "55.1"
+    # 2015Q2: window 2014Q3..2015Q2 (Oct 2014-Sep 2015), midpoint 1 Apr 2015 -> mid-2015.
+    # 64 + 65 + 77 + 91 = 297; 297 / 45,659 x 10,000 = 65.0474 -> "65.0"
+    assert q.loc["2015Q2", "rolling_numerator"] == 297
+    assert q.loc["2015Q2", "population_year"] == 2015
+    assert q.loc["2015Q2", "display_value"] == "65.0"
+    # YTD (result type average) = mean of the unrounded quarterly values:
+    # (55.0620 + 65.0474) / 2 = 60.0547 -> "60.1"
+    assert q.loc["2015Q2", "ytd"] == pytest.approx((251 / 45585 + 297 / 45659) * 5_000)
+    assert q.loc["2015Q2", "ytd_display"] == "60.1"
+    assert q.loc["2015Q1", "ytd_display"] == "55.1"
+    # target met by polarity (high is good): 55.06 < 60 no; 65.05 >= 60 yes
+    assert not bool(q.loc["2015Q1", "target_met"])
+    assert bool(q.loc["2015Q2", "target_met"])
+
+
+def test_incomplete_rolling_window_is_no_data_not_zero():
+    q = quarterly_measures(obs_11(), CAT_11, POPS).set_index("period")
+    assert np.isnan(q.loc["2014Q4", "value"])
+    assert q.loc["2014Q4", "display_value"] == "no data: rolling window incomplete"
+
+
+def test_rejected_and_missing_keep_their_status_and_nan():
+    obs = obs_11(["ok", "ok", "rejected", "ok", "ok"]).drop(index=[4])  # 2015Q2 never returned
+    q = quarterly_measures(obs, CAT_11, POPS, until="2015Q2").set_index("period")
+    assert q.loc["2014Q4", "status"] == "rejected"
+    assert np.isnan(q.loc["2014Q4", "numerator"])
+    assert q.loc["2014Q4", "display_value"] == "no data: return rejected"
+    assert q.loc["2015Q2", "status"] == "missing"
+    assert q.loc["2015Q2", "display_value"] == "no data: not returned"
+    # the rejected quarter sits in 2015Q1's window, so 2015Q1 has no value either
+    assert np.isnan(q.loc["2015Q1", "value"])
+
+
+def test_gap_in_periods_is_filled_with_missing_rows():
+    obs = obs_11().drop(index=[1])  # 2014Q3 absent from the history
+    q = quarterly_measures(obs, CAT_11, POPS)
+    assert list(q["period"]) == ["2014Q2", "2014Q3", "2014Q4", "2015Q1", "2015Q2"]
+    assert q.set_index("period").loc["2014Q3", "status"] == "missing"
+
+
+def test_single_quarter_rate_uses_its_own_midpoint_year():
+    cat = CAT_11.assign(rolling_quarters=1)
+    # 2015Q4 = Jan-Mar 2016, midpoint in 2016 -> mid-2016 (45,898): 20 / 45,898 x 10,000 = 4.3575
+    obs = pd.DataFrame(
+        {"indicator": "1.1", "period": ["2015Q4"], "numerator": [20.0], "status": "ok"}
+    )
+    q = quarterly_measures(obs, cat, POPS)
+    assert q["population_year"].iloc[0] == 2016
+    assert q["value"].iloc[0] == pytest.approx(20 / 45898 * 10_000)
+    assert q["display_value"].iloc[0] == "4.4"
+
+
+def _cat(unit, result_type, rolling=1, mult=1.0, polarity="high", target=10.0, precision=1):
+    return pd.DataFrame(
+        {
+            "indicator": ["X"],
+            "polarity": [polarity],
+            "unit": [unit],
+            "precision": [precision],
+            "result_type": [result_type],
+            "multiplier": [mult],
+            "rolling_quarters": [rolling],
+            "target": [target],
+        }
+    )
+
+
+def test_percentage_and_rolling_percentage():
+    obs = pd.DataFrame(
+        {
+            "indicator": "X",
+            "period": ["2015Q1", "2015Q2"],
+            "numerator": [3.0, 5.0],
+            "denominator": [10.0, 30.0],
+            "status": "ok",
+        }
+    )
+    q = quarterly_measures(obs, _cat("percent", "snapshot", mult=100.0), None)
+    # 3/10 x 100 = 30.0; 5/30 x 100 = 16.67
+    assert list(q["value"]) == pytest.approx([30.0, 100 * 5 / 30])
+    q2 = quarterly_measures(obs, _cat("percent", "snapshot", rolling=2, mult=100.0), None)
+    # 2-quarter rolling: (3 + 5) / (10 + 30) x 100 = 20.0 (not the mean of 30 and 16.7)
+    assert q2["value"].iloc[1] == pytest.approx(20.0)
+    # snapshot YTD = latest quarter's value
+    assert q["ytd"].iloc[1] == pytest.approx(100 * 5 / 30)
+
+
+def test_average_days_from_numerator_and_denominator_or_value():
+    obs = pd.DataFrame(
+        {
+            "indicator": "X",
+            "period": ["2015Q1", "2015Q2"],
+            "numerator": [4200.0, np.nan],
+            "denominator": [10.0, np.nan],
+            "value": [np.nan, 380.0],
+            "status": "ok",
+        }
+    )
+    q = quarterly_measures(obs, _cat("days", "average", polarity="low", target=426.0), None)
+    # 4,200 days / 10 children = 420 days; the second quarter was returned as a value, 380
+    assert list(q["value"]) == pytest.approx([420.0, 380.0])
+    assert q["ytd"].iloc[1] == pytest.approx(400.0)  # mean of 420 and 380
+    assert list(q["target_met"]) == [True, True]  # low is good: <= 426
+
+
+def test_cumulative_ytd_and_annual_with_partial_year():
+    # CSCB 05a style: children who were perpetrators of DV, cumulative, low is good.
+    # Scorecard: Q1 7, Q2 30, YTD 37.
+    obs = pd.DataFrame(
+        {
+            "indicator": "X",
+            "period": ["2014Q2", "2014Q3", "2014Q4", "2015Q1", "2015Q2"],
+            "value": [5.0, 9.0, 8.0, 7.0, 30.0],
+            "status": "ok",
+        }
+    )
+    cat = _cat("number", "cumulative", polarity="low", target=10.0, precision=0)
+    q = quarterly_measures(obs, cat, None).set_index("period")
+    assert q.loc["2015Q2", "ytd"] == 37
+    assert q.loc["2015Q2", "ytd_target"] == 20  # 10 per quarter x 2 quarters
+    a = annual_measures(q.reset_index()).set_index("period")
+    # 2014/15 holds Q2, Q3, Q4 only: 5 + 9 + 8 = 22, marked partial
+    assert a.loc["2014/15", "value"] == 22
+    assert a.loc["2014/15", "n_quarters"] == 3
+    assert a.loc["2014/15", "note"] == "partial year: 3 of 4 quarters"
+    assert a.loc["2015/16", "value"] == 37
+
+
+def test_annual_average_is_mean_of_quarters_and_snapshot_is_latest():
+    obs = pd.DataFrame(
+        {
+            "indicator": "X",
+            "period": ["2014Q1", "2014Q2", "2014Q3", "2014Q4"],
+            "value": [40.0, 50.0, 60.0, 58.0],
+            "status": "ok",
+        }
+    )
+    avg = annual_measures(quarterly_measures(obs, _cat("number", "average"), None))
+    assert avg["value"].iloc[0] == pytest.approx(52.0)  # (40 + 50 + 60 + 58) / 4
+    snap = annual_measures(quarterly_measures(obs, _cat("number", "snapshot"), None))
+    assert snap["value"].iloc[0] == 58.0  # the Q4 value
+
+
+def test_measures_table_has_quarter_and_annual_rows():
+    m = measures_table(obs_11(), CAT_11, POPS)
+    assert set(m["kind"]) == {"quarter", "annual"}
+    annual = m[m["kind"] == "annual"].set_index("period")
+    # 2015/16 so far: mean of 55.06 and 65.05 = 60.05 -> 60.1, from two quarters
+    assert annual.loc["2015/16", "display_value"] == "60.1"
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "shown"),
+    [
+        (2.5, 0, "3"),
+        (-2.5, 0, "-3"),
+        (0.125, 2, "0.13"),
+        (55.05, 1, "55.1"),  # stored as 55.04999..., a report shows 55.1
+        (60.0547, 1, "60.1"),
+        (65.0474, 1, "65.0"),
+        (1.005, 2, "1.01"),
+        (-0.04, 1, "0.0"),
+        (456.1671, 1, "456.2"),
+    ],
+)
+def test_round_half_away_from_zero(value, places, shown):
+    assert format_value([value], places)[0] == shown
+
+
+def test_round_half_away_keeps_nan():
+    out = round_half_away([np.nan, 0.5], 0)
+    assert np.isnan(out[0]) and out[1] == 1.0
+
+
+def test_target_met_by_polarity_and_missing():
+    met = target_met(
+        pd.Series([5.0, 5.0, np.nan, 5.0]), [5.0, 5.0, 5.0, np.nan], ["high", "low", "high", "low"]
+    )
+    assert met.tolist()[:2] == [True, True]  # equal to the target counts as met
+    assert met.isna().tolist() == [False, False, True, True]
+
+
+def test_bad_period_and_duplicates_raise():
+    with pytest.raises(MeasuresError, match="2015-Q2"):
+        period_ordinal(pd.Series(["2015Q1", "2015-Q2"]))
+    dup = pd.concat([obs_11(), obs_11().iloc[[0]]])
+    with pytest.raises(MeasuresError, match="share a series and period"):
+        quarterly_measures(dup, CAT_11, POPS)
+
+
+def test_rates_need_populations_and_name_missing_years():
+    with pytest.raises(MeasuresError, match="populations"):
+        quarterly_measures(obs_11(), CAT_11, None)
+    q = quarterly_measures(obs_11(), CAT_11, POPS[POPS["year"] != 2015]).set_index("period")
+    assert q.loc["2015Q2", "display_value"] == "no data: population missing"
