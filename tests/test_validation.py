@@ -239,3 +239,63 @@ def test_number_pattern_is_the_same_in_suite_and_ingest():
     assert "|".join(ingest.RETURN_COLUMNS) in layout["expectations"][0]["meta"]["text"].replace(
         ", ", "|"
     )
+
+
+SHIPPED = PROJECT_ROOT / "data" / "raw"
+
+
+@pytest.mark.skipif(
+    not (SHIPPED / "reference" / "planted_faults.csv").exists(), reason="example returns not built"
+)
+def test_shipped_example_quarters_are_clean_apart_from_planted_faults(tmp_path):
+    """Every shipped return 2013Q1-2015Q4 validates clean except the faults the generator planted."""
+    paths = Paths(PROJECT_ROOT / "data", tmp_path / "reports")
+    catalogue = load_catalogue(paths.catalogue_file)
+    before = _hashes(SHIPPED)
+    _, files, failures, accepted, rejected = validation._validate_history(
+        paths, validation.Quarter.parse("2015Q4"), catalogue
+    )
+    assert _hashes(SHIPPED) == before
+    planted = pd.read_csv(SHIPPED / "reference" / "planted_faults.csv", dtype=str)
+    rejects = planted[planted["expected"] == "reject"]
+    assert (files["status"] == "read").all(), files.loc[
+        files["status"] != "read", ["source_file", "reason"]
+    ]
+    errors = failures[failures["severity"] == "error"]
+    found = set(zip(errors["source_file"], errors["source_row"].astype(int), strict=True))
+    want = set(zip(rejects["file"], rejects["row"].astype(int), strict=True))
+    # a duplicated (indicator, period) rejects every copy: neither can be trusted (docs/validation.md)
+    for f in rejects[rejects["fault"] == "duplicate_row"].itertuples():
+        raw = pd.read_csv(
+            SHIPPED / f.file[f.file.index("_") + 1 : f.file.index(".")] / f.file, dtype=str
+        )
+        key = raw.iloc[int(f.row) - 2][["indicator", "period"]]
+        same = (raw["indicator"] == key["indicator"]) & (raw["period"] == key["period"])
+        want |= {(f.file, k + 2) for k in raw.index[same]}
+    assert found == want
+    for f in rejects[rejects["fault"] != "duplicate_row"].itertuples():  # planted column is named
+        cols = set(
+            errors.loc[
+                (errors["source_file"] == f.file) & (errors["source_row"] == int(f.row)), "column"
+            ]
+        )
+        assert f.column in cols, (f.file, f.row, cols)
+    assert len(rejected) == len(rejects)
+
+
+@pytest.mark.skipif(not (SHIPPED / "2015Q2").exists(), reason="example returns not built")
+def test_shipped_2015Q2_revision_is_recorded(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(SHIPPED, data / "raw")
+    paths = Paths(data, tmp_path / "reports")
+    outcome = validation.run("2015Q2", paths)
+    assert outcome.exit_code == 0
+    planted = pd.read_csv(SHIPPED / "reference" / "planted_faults.csv", dtype=str)
+    rev = planted[(planted["fault"] == "revision") & planted["file"].str.contains("2015Q2")].iloc[0]
+    r = outcome.revisions
+    hit = r[(r["source_file"] == rev["file"]) & (r["source_row"] == int(rev["row"]))]
+    assert len(hit) == 1
+    # "restates 2015Q1 numerator 178 as 174"
+    assert hit[["period", "old_numerator", "new_numerator"]].values.tolist() == [
+        ["2015Q1", 178.0, 174.0]
+    ]
