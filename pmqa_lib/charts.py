@@ -63,29 +63,78 @@ def _style() -> None:
     )
 
 
+def short_label(period: str) -> str:
+    """``2015Q2 -> "Q2\n15/16"``: two lines, so a dozen quarters fit across an A4 chart."""
+    q = Quarter.parse(period)
+    return f"Q{q.q}\n{q.fy % 100:02d}/{(q.fy + 1) % 100:02d}"
+
+
 def series_frame(
     measures: pd.DataFrame, indicator: str, last: Quarter | None = None
 ) -> pd.DataFrame:
-    """One indicator's quarterly series for a chart: period, label, value, target, status.
+    """One indicator's quarterly series for a chart: period, ordinal, label, value, spc_value,
+    target, status.
 
-    Sorted oldest first and cut at ``last``; missing quarters keep their row with NaN value.
+    ``value`` is the headline figure the tables show (a rolling rate for 1.1); ``spc_value`` is the
+    quarter's own figure (``quarter_value``) on which SPC is computed, as the assurance stage does,
+    because rolling sums are autocorrelated. Sorted oldest first, cut at ``last``; quarters with no
+    data keep their row with NaN value; quarters before the first value are dropped.
     """
     m = measures[(measures["indicator"] == indicator) & (measures["kind"] == "quarter")]
     m = m.assign(ordinal=m["period"].map(lambda s: Quarter.parse(s).ordinal))
     if last is not None:
         m = m[m["ordinal"] <= last.ordinal]
     m = m.sort_values("ordinal").drop_duplicates("period")
+    if m["value"].notna().any():
+        m = m[m["ordinal"] >= m.loc[m["value"].notna(), "ordinal"].min()]
+    spc_col = "quarter_value" if "quarter_value" in m else "value"
     return pd.DataFrame(
         {
             "period": m["period"].to_numpy(),
-            "label": m["period"]
-            .map(lambda s: Quarter.parse(s).label.replace(" ", "\n", 1))
-            .to_numpy(),
+            "ordinal": m["ordinal"].to_numpy(),
+            "label": m["period"].map(short_label).to_numpy(),
             "value": m["value"].astype(float).to_numpy(),
+            "spc_value": m[spc_col].astype(float).to_numpy(),
             "target": m["target"].astype(float).to_numpy(),
             "status": m["status"].to_numpy() if "status" in m else "ok",
         }
     )
+
+
+RULE_NAMES = {
+    "outside_limits": "outside limits",
+    "shift": "shift",
+    "trend": "trend",
+    "two_in_three": "2 of 3 beyond 2\u03c3",
+}
+
+
+def spc_points(series: pd.DataFrame, indicator: Indicator) -> pd.DataFrame | None:
+    """XmR mean, limits, point type and the rules that fired, per row of ``series``, from
+    :func:`pmqa_lib.spc.xmr` on ``spc_value``; None when there are fewer than 2 points."""
+    from pmqa_lib import spc
+
+    frame = pd.DataFrame(
+        {
+            "indicator": indicator.ref,
+            "ordinal": series["ordinal"].to_numpy(),
+            "spc_value": series["spc_value"].to_numpy(),
+            "polarity": indicator.polarity,
+        }
+    )
+    if frame["spc_value"].notna().sum() < 2:
+        return None
+    pts = spc.xmr(frame, ("indicator",), "ordinal", "spc_value", "polarity")
+    rules = pd.Series("", index=pts.index, dtype="object")
+    for col, name in RULE_NAMES.items():
+        if col in pts:
+            hit = pts[col].astype(bool)
+            rules = rules.where(~hit, rules + np.where(rules.eq(""), "", ", ") + name)
+    pts = pts.assign(rules=rules, variation=pts["point_type"])
+    out = series[["ordinal"]].merge(
+        pts[["ordinal", "mean", "lpl", "upl", "variation", "rules"]], on="ordinal", how="left"
+    )
+    return out.rename(columns={"lpl": "lcl", "upl": "ucl"})
 
 
 def _variation_colour(v: object) -> str:
@@ -124,7 +173,14 @@ def indicator_chart(
     fig, ax = plt.subplots(figsize=(WIDTH_IN, height), dpi=DPI)
     x = np.arange(len(series))
     y = series["value"].to_numpy(dtype=float)
-    ax.plot(x, y, color=VALUE_LINE, linewidth=1.6, zorder=2, label=indicator.ref)
+    ys = series.get("spc_value", series["value"]).to_numpy(dtype=float)
+    rolling = not np.allclose(np.nan_to_num(y, nan=-1), np.nan_to_num(ys, nan=-1))
+    if rolling:
+        ax.plot(x, y, color=VALUE_LINE, linewidth=2.0, zorder=2,
+                label=f"{indicator.algorithm.rolling_quarters}-quarter rolling")  # fmt: skip
+        ax.plot(x, ys, color=COMMON_CAUSE, linewidth=0.8, zorder=2, label="quarter (SPC)")
+    else:
+        ax.plot(x, y, color=VALUE_LINE, linewidth=1.6, zorder=2, label=indicator.ref)
     colours = [COMMON_CAUSE] * len(series)
     if spc is not None and len(spc) == len(series):
         colours = [_variation_colour(v) for v in spc.get("variation", [""] * len(spc))]
@@ -134,12 +190,16 @@ def indicator_chart(
                         linewidth=1.0, zorder=1,
                         label={"mean": "mean", "ucl": "process limits", "lcl": None}[col])  # fmt: skip
         if mark_rules and "rules" in spc:
-            for xi, yi, rule in zip(x, y, spc["rules"], strict=True):
+            for xi, yi, rule in zip(x, ys, spc["rules"], strict=True):
                 if isinstance(rule, str) and rule and not np.isnan(yi):
-                    ax.annotate(textwrap.shorten(rule, 28), (xi, yi), xytext=(0, 9),
-                                textcoords="offset points", ha="center", fontsize=6.5,
-                                color="#231F20")  # fmt: skip
-    ax.scatter(x, y, c=colours, s=34, zorder=3, edgecolors="white", linewidths=0.6)
+                    ax.annotate(textwrap.fill(rule, 14), (xi, yi), xytext=(0, 8),
+                                textcoords="offset points", ha="center", va="bottom",
+                                fontsize=6, color="#231F20")  # fmt: skip
+    ax.scatter(x, ys, c=colours, s=34, zorder=3, edgecolors="white", linewidths=0.6)
+    if spc is not None:
+        for colour, name in ((IMPROVEMENT, "improvement"), (CONCERN, "concern")):
+            if colour in colours:
+                ax.scatter([], [], c=colour, s=34, label=f"special cause {name}")
     if series["target"].notna().any():
         ax.step(x, series["target"].to_numpy(dtype=float), where="mid", color=TARGET,
                 linestyle=(0, (4, 2)), linewidth=1.3, label="target", zorder=1)  # fmt: skip
@@ -155,12 +215,12 @@ def indicator_chart(
         ax.text(xi, 0.02, "no\ndata", transform=ax.get_xaxis_transform(), ha="center",
                 va="bottom", fontsize=6.5, color="#425563")  # fmt: skip
     ax.set_xticks(x, series["label"].tolist())
-    step = max(1, int(np.ceil(len(x) / 12)))
+    step = max(1, int(np.ceil(len(x) / 14)))
     for i, lab in enumerate(ax.get_xticklabels()):
         lab.set_visible(i % step == 0 or i == len(x) - 1)
     ax.set_ylabel(indicator.unit_label)
     ax.set_title(textwrap.shorten(f"{indicator.ref} {indicator.name}", 95))
-    lo = np.nanmin(np.r_[y, series["target"].to_numpy(dtype=float)]) if np.isfinite(y).any() else 0
+    lo = np.nanmin(np.r_[y, ys]) if np.isfinite(np.r_[y, ys]).any() else 0
     if indicator.unit in ("number", "rate_per_10k", "percent", "days") and lo >= 0:
         ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)

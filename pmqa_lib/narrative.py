@@ -239,9 +239,9 @@ def _rag(f: pd.Series) -> str:
     trig = "" if _missing(trig) or str(trig).strip().lower() in ("none", "no data") else str(trig)
     if trig:
         text += f" Trigger: {trig}"
-        text += f"; next step: {nxt}." if not _missing(nxt) else "."
+        text += f"; next step: {str(nxt).rstrip('.')}." if not _missing(nxt) else "."
     elif not _missing(nxt):
-        text += f" Next step: {nxt}."
+        text += f" Next step: {str(nxt).rstrip('.')}."
     return text
 
 

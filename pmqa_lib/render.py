@@ -91,6 +91,7 @@ def table(
     css_class: str = "data",
     numeric_columns: Sequence[str] = (),
     row_header: str | None = None,
+    group_column: str | None = None,
 ) -> str:
     """Render a DataFrame as an escaped HTML table.
 
@@ -102,14 +103,27 @@ def table(
     rag_columns : columns whose cells are RAG ratings, shown with :func:`rag_badge`.
     numeric_columns : columns right-aligned.
     row_header : a column rendered as ``<th scope="row">``.
+    group_column : a column shown as a full-width heading row each time its value changes (as
+        Appendix 1 prints "1 Early Help" above its indicators), and not as a column.
     """
+    groups = None
+    if group_column is not None and group_column in df.columns:
+        groups = df[group_column].tolist()
+        df = df.drop(columns=group_column)
     rag_set, num_set = set(rag_columns), set(numeric_columns)
     num_attr = ' class="num"'
     head = "".join(
         f'<th scope="col"{num_attr if c in num_set else ""}>{esc(c)}</th>' for c in df.columns
     )
     rows = []
-    for rec in df.itertuples(index=False, name=None):
+    last_group = object()
+    for i, rec in enumerate(df.itertuples(index=False, name=None)):
+        if groups is not None and groups[i] != last_group:
+            last_group = groups[i]
+            rows.append(
+                f'<tr class="group"><th colspan="{len(df.columns)}" scope="rowgroup">'
+                f"{esc(groups[i])}</th></tr>"
+            )
         cells = []
         for col, val in zip(df.columns, rec, strict=True):
             content = rag_badge(val) if col in rag_set else esc(val)

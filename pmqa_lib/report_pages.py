@@ -125,8 +125,15 @@ def traffic_light(inputs: ReportInputs, f: pd.DataFrame | None = None) -> str:
     )
     return render.section(
         "Traffic-light summary",
-        intro + render.table(df, rag_columns=rag_cols, row_header="Reference"),
-        css_class="section section-break",
+        intro
+        + render.table(
+            df,
+            rag_columns=rag_cols,
+            row_header="Reference",
+            group_column="Theme",
+            css_class="data summary",
+        ),  # fmt: skip
+        css_class="section landscape",
         anchor="summary",
     )
 
@@ -144,7 +151,7 @@ def scorecard(inputs: ReportInputs) -> str:
         f"Scorecard {q.label}",
         intro
         + render.table(df, numeric_columns=nums, row_header="Ind ref", css_class="data scorecard"),
-        css_class="section section-break",
+        css_class="section landscape",
         anchor="scorecard",
     )
 
@@ -214,18 +221,11 @@ def _comparators(row: pd.Series | None) -> dict[str, float]:
 
 
 def spc_for(series: pd.DataFrame, ind: Indicator) -> pd.DataFrame | None:
-    """SPC mean, limits, variation and rules per point from :mod:`pmqa_lib.spc`, when available."""
+    """SPC mean, limits, variation and rules per point (:func:`pmqa_lib.charts.spc_points`)."""
     try:
-        from pmqa_lib import spc  # noqa: F401
-    except ImportError:
-        return None
-    fn = getattr(spc, "chart_points", None)
-    if fn is None:
-        return None
-    try:
-        return fn(series["value"].to_numpy(dtype=float), polarity=ind.polarity)
-    except Exception as exc:  # a chart must never stop the report: draw without limits
-        log.warning("SPC points for %s not drawn: %s", ind.ref, exc)
+        return charts.spc_points(series, ind)
+    except Exception as exc:  # a chart must never stop the report: draw it without limits
+        log.warning("SPC limits for %s not drawn: %s", ind.ref, exc)
         return None
 
 
@@ -321,13 +321,24 @@ def audits_for(inputs: ReportInputs, ref: str) -> str:
     if fn is None:
         return ""
     try:
-        df = fn(inputs.quarter, ref, _paths_of(inputs))
+        df = fn(inputs.quarter, _paths_of(inputs), ref)
     except Exception as exc:  # registers must never stop the report
         log.warning("audits for %s not read: %s", ref, exc)
         return ""
     if df is None or len(df) == 0:
         return "no audit scheduled"
-    return "; ".join(" ".join(str(v) for v in r if pd.notna(v)) for r in df.itertuples(index=False))
+    return audit_lines(df)
+
+
+def audit_lines(df: pd.DataFrame) -> str:
+    """ "scheduled MAA 3 Neglect (lead ..., status ..., due ...)" for each audit, joined by "; "."""
+    out = []
+    for r in df.to_dict("records"):
+        bits = [f"{k.replace('_', ' ')} {r[k]}" for k in ("lead_auditor", "status", "current_due_date")
+                if k in r and pd.notna(r[k]) and str(r[k])]  # fmt: skip
+        head = " ".join(str(r[k]) for k in ("kind", "ref", "audit") if k in r and pd.notna(r[k]))
+        out.append(f"{head} ({', '.join(bits)})" if bits else head)
+    return "; ".join(out)
 
 
 def _paths_of(inputs: ReportInputs):

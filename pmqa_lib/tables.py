@@ -25,6 +25,7 @@ NO_DATA = {
     "suppressed": "no data: suppressed",
 }
 NOT_APPLICABLE = "NA"
+NOT_YET_DUE = "not yet due"
 YES, NO = "Yes", "No"
 POLARITY_WORD = {"high": "High", "low": "Low"}
 
@@ -71,10 +72,16 @@ def no_data_text(status: object) -> str:
     return NO_DATA.get(str(status), f"no data: {status}")
 
 
-def value_text(value: object, precision: int, status: object = None) -> str:
-    """A value as shown in a table: the rounded number, or the no-data words for its status."""
+def value_text(value: object, precision: int, status: object = None, note: object = None) -> str:
+    """A value as shown in a table: the rounded number, or the no-data words for its status
+    (or the measure's own ``note`` when it explains the gap, e.g. "no data: rolling window
+    incomplete")."""
     text = format_number(value, precision)
-    return text if text else no_data_text(status)
+    if text:
+        return text
+    if isinstance(note, str) and note.startswith("no data"):
+        return note
+    return no_data_text(status)
 
 
 def met_text(met: object, value: object = None, status: object = None) -> str:
@@ -86,6 +93,18 @@ def met_text(met: object, value: object = None, status: object = None) -> str:
     if isinstance(met, str):
         return {"true": YES, "false": NO}.get(met.strip().lower(), met)
     return YES if bool(met) else NO
+
+
+def ytd_coverage(rows: pd.DataFrame, quarter: Quarter) -> pd.Series:
+    """`` (1 of 2 quarters)`` where a year-to-date figure leaves out quarters with no data, so a
+    YTD never silently covers less of the year than its label says; ``""`` otherwise."""
+    if "ytd_quarters" not in rows:
+        return pd.Series("", index=rows.index, dtype="object")
+    n = pd.to_numeric(rows["ytd_quarters"], errors="coerce")
+    has = pd.to_numeric(rows["ytd"], errors="coerce").notna()
+    short = has & n.notna() & (n < quarter.q)
+    text = " (" + n.fillna(0).astype(int).astype(str) + f" of {quarter.q} quarters)"
+    return text.where(short, "").astype("object")
 
 
 def _bool(v: object) -> bool | None:
@@ -171,7 +190,7 @@ def traffic_light_summary(
     prev_label, this_label = quarter.previous().label, quarter.label
     status = a.get("status", pd.Series("ok", index=a.index))
     rag_now = [
-        r if isinstance(r, str) and r else no_data_text(s)
+        r if isinstance(r, str) and r else ("not rated" if s == "ok" else no_data_text(s))
         for r, s in zip(a["rag"], status, strict=True)
     ]
     trend = (
@@ -268,10 +287,13 @@ def scorecard(
 
     latest = latest_rows(measures, quarter).reset_index()
     ytd = pd.Series(_cell_texts(latest, prec, "ytd").to_numpy(), index=latest["indicator"])
+    ytd = ytd + pd.Series(ytd_coverage(latest, quarter).to_numpy(), index=latest["indicator"])
     # an annual indicator's "YTD" is its latest annual figure for this year, if published yet
     ann_now = _annuals(measures)
     ann_now = ann_now[ann_now["fy_label"] == fy].drop_duplicates("indicator")
     ann_now_text = pd.Series(_cell_texts(ann_now, prec).to_numpy(), index=ann_now["indicator"])
+    not_due = ann_now["value"].isna().to_numpy() & (quarter.q < 4)
+    ann_now_text = ann_now_text.where(~not_due, NOT_YET_DUE)
     out[f"{fy} YTD Result"] = np.where(
         annual_freq,
         out["Ind ref"].map(ann_now_text).fillna(NOT_APPLICABLE),
@@ -381,8 +403,8 @@ def indicator_page_table(
         for k in range(1, 5):
             actual[f"{fy} Q{k}"] = NOT_APPLICABLE
         fill(f"{fy} YTD", ann.loc[fy] if fy in ann.index else None)
-        if quarter.q < 4 and fy not in ann.index:
-            actual[f"{fy} YTD"] = "not yet due"
+        if quarter.q < 4 and not format_number(ann["value"].get(fy), 6):
+            actual[f"{fy} YTD"], met[f"{fy} YTD"] = NOT_YET_DUE, ""
         return _page_frame(actual, target, met, cols)
 
     qs = _quarters(m)
@@ -402,6 +424,9 @@ def indicator_page_table(
         actual[f"{fy} YTD"] = NO_DATA["missing"]
     else:
         fill(f"{fy} YTD", ytd_row, "ytd", "ytd_target")
+        cover = ytd_coverage(ytd_row.to_frame().T, quarter).iloc[0]
+        if cover and format_number(ytd_row.get("ytd"), 6):
+            actual[f"{fy} YTD"] += cover
     return _page_frame(actual, target, met, cols)
 
 
@@ -431,7 +456,15 @@ def history_table(measures: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Quarter": labels.to_numpy(),
-            "Value": [value_text(v, p, s) for v, s in zip(m["value"], m["status"], strict=True)],
+            "Value": [
+                value_text(v, p, s, n)
+                for v, s, n in zip(
+                    m["value"],
+                    m["status"],
+                    m.get("note", pd.Series(None, index=m.index)),
+                    strict=True,
+                )
+            ],
             "Numerator": [format_number(v, 0) if "numerator" in m else "" for v in m["numerator"]],
             "Denominator": [
                 format_number(v, 0) for v in m.get("denominator", pd.Series(np.nan, index=m.index))
@@ -485,7 +518,10 @@ def returns_status(
             status = "accepted"
         missing = []
         if not chase.empty and {"agency", "indicator"} <= set(chase.columns):
-            missing = chase.loc[chase["agency"] == agency, "indicator"].astype(str).tolist()
+            mine = chase[chase["agency"] == agency]
+            if "status" in mine:
+                mine = mine[mine["status"].fillna("missing") != "rejected"]
+            missing = mine["indicator"].astype(str).tolist()
         ag = catalogue.agencies.get(agency)
         rows.append(
             {
@@ -494,7 +530,7 @@ def returns_status(
                 "Rows accepted": n_ok,
                 "Rows rejected": n_bad,
                 "Status": status,
-                "Indicators missing": ", ".join(missing) if missing else "none",
+                "Indicators not returned": ", ".join(missing) if missing else "none",
             }
         )
     return pd.DataFrame(
@@ -505,7 +541,7 @@ def returns_status(
             "Rows accepted",
             "Rows rejected",
             "Status",
-            "Indicators missing",
+            "Indicators not returned",
         ],
     )
 
@@ -527,23 +563,41 @@ def no_data_indicators(assurance: pd.DataFrame, catalogue: Catalogue) -> pd.Data
 
 
 def revisions_table(revisions: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """Each revision of an earlier quarter's value: indicator, quarter, old, new, which return."""
-    cols = ["Reference", "Quarter", "Old value", "New value", "Return"]
+    """Each revision of an earlier quarter's value: indicator, quarter, old, new, which return.
+
+    Where the return revised counts rather than the value, the counts are shown
+    ("numerator 178, denominator 691").
+    """
+    cols = ["Reference", "Quarter", "Old", "New", "Return"]
     if revisions.empty:
         return pd.DataFrame(columns=cols)
     prec = _meta(catalogue)["precision"]
-    r = revisions
-    old = r["old_value"] if "old_value" in r else r.get("old", pd.Series(np.nan, index=r.index))
-    new = r["new_value"] if "new_value" in r else r.get("new", pd.Series(np.nan, index=r.index))
-    p = r["indicator"].map(prec).fillna(1).astype(int)
-    src = r["source_file"] if "source_file" in r else r.get("return", "")
+    r = revisions.reset_index(drop=True)
+
+    def side(which: str) -> list[str]:
+        out = []
+        for _i, row in r.iterrows():
+            p = int(prec.get(row["indicator"], 1))
+            v = row.get(f"{which}_value")
+            if format_number(v, p):
+                out.append(format_number(v, p))
+                continue
+            parts = []
+            for part in ("numerator", "denominator"):
+                t = format_number(row.get(f"{which}_{part}"), 0)
+                if t:
+                    parts.append(f"{part} {t}")
+            out.append(", ".join(parts) or "no value")
+        return out
+
+    src = r["source_file"] if "source_file" in r else pd.Series("", index=r.index)
     return pd.DataFrame(
         {
             "Reference": r["indicator"].to_numpy(),
             "Quarter": [_period_label(x) for x in r["period"]],
-            "Old value": [value_text(v, k) for v, k in zip(old, p, strict=True)],
-            "New value": [value_text(v, k) for v, k in zip(new, p, strict=True)],
-            "Return": pd.Series(src, index=r.index).fillna("").to_numpy(),
+            "Old": side("old"),
+            "New": side("new"),
+            "Return": src.fillna("").to_numpy(),
         }
     )
 
