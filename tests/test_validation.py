@@ -280,7 +280,7 @@ def test_shipped_example_quarters_are_clean_apart_from_planted_faults(tmp_path):
             ]
         )
         assert f.column in cols, (f.file, f.row, cols)
-    assert len(rejected) == len(rejects)
+    assert len(rejected) == len(want)
 
 
 @pytest.mark.skipif(not (SHIPPED / "2015Q2").exists(), reason="example returns not built")
