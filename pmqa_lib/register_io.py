@@ -137,11 +137,25 @@ def read_register_file(path: Path) -> pd.DataFrame:
         raise ValueError("the file is empty (no header row)") from None
     except Exception as exc:  # openpyxl/zipfile/parser errors: the message is what matters
         raise ValueError(f"the file cannot be read: {exc}") from None
-    raw = raw.map(lambda v: v.strip() if isinstance(v, str) else v)
+    raw = raw.map(_cell_text)
     raw = raw.replace({"": np.nan})
     raw.insert(0, "source_row", np.arange(2, len(raw) + 2))
     raw = raw.dropna(how="all", subset=[c for c in raw.columns if c != "source_row"])
     return raw
+
+
+def _cell_text(v: object) -> object:
+    """Text as text (stripped); Excel dates stay dates; Excel numbers become their text, so a
+    ``linked_indicators`` cell typed as 2.5 reads as ``"2.5"`` (``20`` not ``20.0``)."""
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, bool) or v is None or isinstance(v, dt.date | dt.datetime | pd.Timestamp):
+        return v
+    if isinstance(v, int | float | np.integer | np.floating):
+        if pd.isna(v):
+            return v
+        return str(int(v)) if float(v).is_integer() else repr(float(v))
+    return v
 
 
 def _rename_columns(raw: pd.DataFrame, spec: RegisterSpec, fname: str) -> tuple[pd.DataFrame, list]:

@@ -597,8 +597,19 @@ HEADINGS = {
 }  # fmt: skip
 
 
+_WHOLE = {"days_overdue", "next_steps_age_days", "age_days", "times_deferred", "action_no", "row"}
+
+
 def _plain(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    return df[cols].rename(columns=HEADINGS).reset_index(drop=True)
+    """Chosen columns with plain headings; dates as ``6 Aug 2015``, counts as whole numbers."""
+    out = df[cols].copy()
+    for c in cols:
+        if c in _WHOLE:
+            out[c] = pd.to_numeric(out[c], errors="coerce").round().astype("Int64")
+        elif c.endswith("date") or c in {"date", "date_completed", "current_due_date"}:
+            parsed = pd.to_datetime(out[c], errors="coerce", format="%Y-%m-%d")
+            out[c] = parsed.dt.strftime("%-d %b %Y").where(parsed.notna(), out[c])
+    return out.rename(columns=HEADINGS).reset_index(drop=True)
 
 
 def report_tables(quarter: Quarter, paths: Paths) -> dict[str, pd.DataFrame]:

@@ -204,3 +204,11 @@ def test_shipped_registers_read_with_only_the_framework_own_faults():
     )
     assert len(reads["rolling_reports"].frame) == 33  # 30 framework rows - 1 rejected + 4 added
     assert len(reads["audit_schedule"].frame) == 12
+
+
+def test_excel_number_cells_read_as_their_text():
+    # audit_schedule.xlsx stores "2.5" and "20" as numbers; they must read as "2.5" and "20"
+    sched = read_registers(SHIPPED)["audit_schedule"].frame.set_index("ref")
+    assert sched.loc["MAA 2.", "linked_indicators"] == "2.5"
+    assert sched.loc["MAA 5.", "number_completed"] == "20"
+    assert sched.loc["MAA 5.", "number_completed_number"] == 20
