@@ -736,7 +736,11 @@ def run_reminders(quarter: Quarter, paths: Paths, days: int = 30) -> int:
     rem = reminders(tables["rolling_reports"], quarter.end, days)
     path = write_csv(_for_csv(rem), paths.report_dir(quarter) / f"reminders_next_{days}_days.csv")
     n_err = int((problems["severity"] == "error").sum()) if len(problems) else 0
-    note = f"; {n_err} register row(s) rejected, see `make quarter` problems" if n_err else ""
+    note = (
+        f"; {n_err} register row(s) rejected (listed in registers_problems.csv by make quarter)"
+        if n_err
+        else ""
+    )
     print(f"{len(rem)} reminder(s) from {quarter.end:%d %B %Y} to "
           f"{quarter.end + dt.timedelta(days=days):%d %B %Y}{note}: {path}")  # fmt: skip
     return 0
