@@ -209,7 +209,7 @@ def trend_table(
     first = np.where(have.any(axis=1), np.argmax(have, axis=1), 0)
     last = np.where(have.any(axis=1), win.shape[1] - 1 - np.argmax(have[:, ::-1], axis=1), 0)
     span = (last - first).astype("float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         change = mk_w["slope"] * span
         rel = np.where(level > 0, change / level, np.where(change == 0, 0.0, np.sign(change)))
     enough = mk_w["n"] >= 2
