@@ -117,6 +117,27 @@ PROFILE_MEASURES: tuple[ProfileMeasure, ...] = (
 )  # fmt: skip
 
 
+METHOD_NOTES_HTML = """<h2>How to read this profile</h2><ul>
+<li><b>Year</b>: DfE's reporting year ending 31 March (2023/24 = DfE "2024"); the latest year the
+authority has a published value.</li>
+<li><b>95% interval</b>: Wilson score for percentages, Byar's method (exact Poisson below 10 events)
+for rates per 10,000, from DfE's published counts and the ONS 0-17 population of the same release.
+Blank where DfE publishes no counts (LAIT measures, medians).</li>
+<li><b>vs England / vs neighbours</b>: <i>better</i> or <i>worse</i> when the interval lies wholly on
+one side of the comparator's value, by LAIT's polarity; <i>higher</i> / <i>lower</i> for measures
+where no direction is better; <i>similar</i> otherwise. Without an interval the point values are
+compared.</li>
+<li><b>Neighbours (mean)</b>: the mean of the neighbours' published values, with how many of the
+ten had one.</li>
+<li><b>Rank</b>: among all authorities with a published value that year; 1 = best by polarity
+(1 = lowest value where there is no polarity); ties share the lowest rank; suppressed or missing
+values are not ranked.</li>
+<li><b>Quartile</b>: LAIT's banding on the quartiles of all authorities' values: A = best quarter;
+for measures without polarity, 1 (lowest) to 4 (highest).</li>
+<li><b>Trend</b>: direction over the last three years (by polarity), and Sen's slope with the
+Mann-Kendall test over all published years.</li></ul>"""
+
+
 @dataclass
 class ProfileData:
     """Everything the profile shows. All frames are long and tidy."""
@@ -366,6 +387,16 @@ def summary_table(data: ProfileData) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def summary_tables(data: ProfileData) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`summary_table` split in two narrower tables that fit an A4 page: values and
+    comparisons; rank, quartile and trend."""
+    t = summary_table(data)
+    first = ["Measure", "Year", data.la.name, "95% interval", "England", "Region",
+             "Neighbours (mean)", "vs England", "vs neighbours"]  # fmt: skip
+    second = ["Measure", "Year", "Rank", "Quartile", "Polarity", "Change on last year", "Trend"]
+    return t[first], t[second]
+
+
 def _trend_text(r) -> str:
     recent = f"last 3 years {r.trajectory}" if isinstance(r.trajectory, str) else ""
     if isinstance(r.mk_note, str) and r.mk_note:
@@ -458,17 +489,18 @@ def write_summary(data: ProfileData, reports_dir: Path | str) -> Path:
 def build_profile(la: str, paths: Paths, model: str = "2021") -> dict:
     """Run ``notebooks/la_profile.ipynb`` for one authority; write HTML, PDF and the notebook.
 
-    Outputs go to ``<REPORTS_DIR>/profiles/<la-slug>.html``, ``.pdf`` and ``.ipynb``, each written
-    atomically. The HTML has no code cells and no web assets (no scripts, fonts or MathJax from
-    the internet); the PDF is made from it by WeasyPrint.
+    Outputs go to ``<REPORTS_DIR>/profiles/<la-slug>.html``, ``.pdf``, ``.ipynb`` and
+    ``<la-slug>_summary.csv``. The notebook is executed and converted with the shared exporter
+    (:mod:`pmqa_lib.export`: papermill with the ``pmqa`` kernel, HTML without code cells or web
+    assets, PDF by WeasyPrint); a failing notebook is kept under ``profiles/failed/``.
 
     Returns
     -------
     dict
-        la (LocalAuthority), slug, html, pdf, notebook (paths), summary (DataFrame, also written
-        by the notebook as ``<slug>_summary.csv``), seconds.
+        la (LocalAuthority), slug, html, pdf, notebook (paths), summary (DataFrame, as written
+        by the notebook to ``<slug>_summary.csv``), seconds.
     """
-    import papermill as pm
+    from pmqa_lib import export
 
     t0 = time.perf_counter()
     folder = public.require_public_dir(paths.public_dir)
@@ -477,60 +509,23 @@ def build_profile(la: str, paths: Paths, model: str = "2021") -> dict:
     out_dir = paths.reports_dir / "profiles"
     out_dir.mkdir(parents=True, exist_ok=True)
     nb_path = out_dir / f"{auth.slug}.ipynb"
+    params = {"la": auth.old_code, "model": str(model), "public_dir": str(folder),
+              "reports_dir": str(paths.reports_dir)}  # fmt: skip
     with atomic_path(nb_path) as tmp:
-        pm.execute_notebook(
-            str(NOTEBOOK), str(tmp), kernel_name=KERNEL, progress_bar=False, log_output=False,
-            cwd=str(PROJECT_ROOT),
-            parameters={"la": auth.old_code, "model": str(model), "public_dir": str(folder),
-                        "reports_dir": str(paths.reports_dir)},
-        )  # fmt: skip
-    page = notebook_html(nb_path, title=f"{auth.name}: children's social care benchmark profile")
+        export.execute_notebook(NOTEBOOK, tmp, params, failed_dir=out_dir / "failed", kernel=KERNEL)
+    page = export.notebook_to_html(
+        nb_path, title=f"{auth.name}: children's social care benchmark profile"
+    )
     html_path = write_text(page, out_dir / f"{auth.slug}.html")
     pdf_path = out_dir / f"{auth.slug}.pdf"
     with atomic_path(pdf_path) as tmp:
-        from weasyprint import HTML
-
-        HTML(string=page, base_url=str(out_dir)).write_pdf(str(tmp))
+        export.html_to_pdf(page, tmp)
     summary = pd.read_csv(out_dir / f"{auth.slug}_summary.csv", dtype={"text": "str", "la_code": "str"},
                           keep_default_na=False, na_values={"LA": [""], "England": [""], "SN": [""]})  # fmt: skip
     seconds = time.perf_counter() - t0
     log.info("profile %s: %s (%.1f s)", auth.name, html_path, seconds)
     return {"la": auth, "slug": auth.slug, "html": html_path, "pdf": pdf_path, "notebook": nb_path,
             "summary": summary, "seconds": seconds}  # fmt: skip
-
-
-_CSS = """
-body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; margin: 1.5em; color: #111; }
-h1 { font-size: 16pt; } h2 { font-size: 13pt; margin-top: 1.2em; }
-table.profile, table.dataframe { border-collapse: collapse; font-size: 8pt; margin: 0.5em 0; }
-table.profile th, table.profile td, table.dataframe th, table.dataframe td {
-  border: 1px solid #bbb; padding: 2px 4px; text-align: left; vertical-align: top; }
-table.profile th, table.dataframe th { background: #e9ecef; }
-img { max-width: 100%; }
-@page { size: A4 landscape; margin: 1cm; }
-"""
-
-
-def notebook_html(nb_path: Path, title: str) -> str:
-    """HTML of an executed notebook: outputs only, images embedded, no scripts or web assets.
-
-    A private exporter (helper D's shared ``pmqa_lib.export`` was not there when this was
-    written): nbconvert's ``basic`` template with inputs and prompts excluded, wrapped in a
-    minimal page with inline CSS.
-    """
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    nb = nbformat.read(str(nb_path), as_version=4)
-    exporter = HTMLExporter(template_name="basic")
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb)
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head>\n<body>\n{body}\n</body></html>\n"
-    )
 
 
 def neighbours_table(data: ProfileData) -> pd.DataFrame:
