@@ -16,6 +16,10 @@ from pmqa_lib.periods import QUARTER_FORM, PeriodError, Quarter
 log = logging.getLogger("pmqa")
 
 
+# Raised by library modules for input the user can fix (names, so that cli imports nothing heavy).
+_USER_ERRORS = {"CatalogueError", "LAResolutionError", "PublicDataError", "PeriodError"}
+
+
 class UsageError(Exception):
     """A problem the user can fix from the command line; printed as one line, exit 2."""
 
@@ -180,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"pmqa: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # errors the user can act on are printed as one line, not a traceback
+        if type(exc).__name__ in _USER_ERRORS:
+            print(f"pmqa: {exc}", file=sys.stderr)
+            return 2
+        raise
 
 
 if __name__ == "__main__":

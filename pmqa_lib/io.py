@@ -102,6 +102,13 @@ def public_data_dir() -> Path | None:
     return default if default.is_dir() else None
 
 
+def _umask_mode() -> int:
+    """The mode a plain ``open()`` would give a new file (mkstemp's own 0600 is too private for reports)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _check_not_raw(path: Path) -> None:
     path = _absolute(Path(path))
     for root in {PROJECT_ROOT / "data" / "raw", Paths.from_env().raw}:
@@ -124,6 +131,7 @@ def atomic_write(path: Path | str, mode: str = "w", encoding: str | None = "utf-
         kwargs = {} if "b" in mode else {"encoding": encoding, "newline": ""}
         with open(tmp, mode, **kwargs) as fh:
             yield fh
+        os.chmod(tmp, _umask_mode())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -141,6 +149,7 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, _umask_mode())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from pmqa_lib.cli import main
-from pmqa_lib.io import PROJECT_ROOT
+from pmqa_lib.io import PROJECT_ROOT, public_data_dir
 
 
 @pytest.mark.parametrize("bad", ["2015Q5", "15Q2", "", "../x", "2015q2x", "2015Q0"])
@@ -43,3 +43,12 @@ def test_make_quarter_fails_fast(q, tmp_path):
     assert "pmqa:" in r.stderr
     assert ("YYYYQn" in r.stderr) if q == "2015Q5" else ("no returns folder" in r.stderr)
     assert not (tmp_path / "processed").exists()
+
+
+@pytest.mark.skipif(
+    public_data_dir() is None, reason="public DfE/ONS files not found: set PUBLIC_DATA_DIR"
+)
+def test_unknown_local_authority_is_one_line_not_a_traceback(capsys):
+    assert main(["profile", "Atlantis"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err and err.startswith("pmqa:") and "Atlantis" in err

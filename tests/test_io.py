@@ -1,5 +1,7 @@
 """pmqa_lib.io: atomic writes, data/raw/ read-only, paths from the environment."""
 
+import os
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -79,3 +81,16 @@ def test_sha256_of_known_bytes(tmp_path):
 def test_project_root_is_the_checkout():
     assert (io.PROJECT_ROOT / "pyproject.toml").exists()
     assert isinstance(io.PROJECT_ROOT, Path)
+
+
+def test_outputs_are_readable_by_others_like_a_plain_open(tmp_path):
+    """mkstemp creates 0600 files; a shared report folder needs the usual umask mode."""
+    mask = os.umask(0o022)
+    try:
+        path = io.write_text("x", tmp_path / "report.html")
+        with io.atomic_path(tmp_path / "report.pdf") as tmp:
+            tmp.write_bytes(b"%PDF")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "report.pdf").stat().st_mode) == 0o644
