@@ -363,7 +363,14 @@ def registers_section(inputs: ReportInputs) -> str:
         return render.section(
             REGISTERS_PLACEHOLDER, body, css_class="section section-break", anchor="registers"
         )
-    tables_by_title = fn(inputs.quarter, _paths_of(inputs))
+    try:
+        tables_by_title = fn(inputs.quarter, _paths_of(inputs))
+    except Exception as exc:  # registers must never stop the quarter's report
+        log.warning("registers not shown: %s", exc)
+        body = f'<div class="placeholder"><p>Registers not available: {esc(exc)}</p></div>'
+        return render.section(
+            "Registers", body, css_class="section section-break", anchor="registers"
+        )
     body = []
     for title, df in (tables_by_title or {}).items():
         body.append(render.heading(title, 3))

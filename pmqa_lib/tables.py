@@ -296,7 +296,7 @@ def scorecard(
     ann_now_text = ann_now_text.where(~not_due, NOT_YET_DUE)
     out[f"{fy} YTD Result"] = np.where(
         annual_freq,
-        out["Ind ref"].map(ann_now_text).fillna(NOT_APPLICABLE),
+        out["Ind ref"].map(ann_now_text).astype(object).fillna(NOT_APPLICABLE),
         out["Ind ref"].map(ytd).fillna(NO_DATA["missing"]),
     )
     return out

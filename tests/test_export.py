@@ -1,0 +1,74 @@
+"""Export helpers: self-containment check, file names, workbook, manifest."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from pmqa_lib import export
+from pmqa_lib.io import Paths, sha256_file
+from pmqa_lib.periods import Quarter
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<script src="https://cdn.example/require.js"></script>',
+        "<script>alert(1)</script>",
+        '<link href="https://fonts.googleapis.com/css">',
+        '<img src="//example.org/x.png">',
+        "<style>@import url(x.css)</style>",
+        "<pre>Traceback (most recent call last):</pre>",
+        '<a href="javascript:alert(1)">x</a>',
+        '<img src="data:," onerror="alert(1)">',
+    ],
+)
+def test_check_self_contained_rejects(html):
+    with pytest.raises(export.ReportBuildError):
+        export.check_self_contained(f"<html><body>{html}</body></html>")
+
+
+def test_check_self_contained_accepts_escaped_text_and_data_uris():
+    export.check_self_contained(
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt; see https://example.org</p>"
+        '<p>&lt;img src="https://evil.example/x.png"&gt;</p>'
+        '<img alt="x" src="data:image/png;base64,AAAA">'
+    )
+
+
+@pytest.mark.parametrize(
+    ("ref", "name"), [("1.1", "1.1"), ("CSCB05a", "CSCB05a"), ("A/B c", "A_B_c")]
+)
+def test_safe_name(ref, name):
+    assert export.safe_name(ref) == name
+
+
+def test_safe_name_refuses_empty():
+    with pytest.raises(ValueError):
+        export.safe_name("..")
+
+
+def test_write_workbook_round_trip(tmp_path):
+    df = pd.DataFrame({"Ind ref": ["CSCB04"], "2015/16 Q2 Result": ["401"]})
+    out = export.write_workbook({"Scorecard": df, "Assurance": df}, tmp_path / "t.xlsx")
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Scorecard", "Assurance"]
+    ws = wb["Scorecard"]
+    assert [c.value for c in ws[1]] == ["Ind ref", "2015/16 Q2 Result"]
+    assert ws["B2"].value == "401" and ws.freeze_panes == "A2"
+
+
+def test_manifest_hashes_inputs(tmp_path):
+    data = tmp_path / "data"
+    f = data / "processed" / "2015Q2" / "measures.csv"
+    f.parent.mkdir(parents=True)
+    f.write_text("a\n1\n")
+    paths = Paths(data, tmp_path / "reports")
+    m = export.manifest(Quarter.parse("2015Q2"), paths, [f], [], {"quarter": "2015Q2"}, {"x": 1.0})
+    assert m["inputs"] == [
+        {"file": "processed/2015Q2/measures.csv", "sha256": sha256_file(f), "bytes": 4}
+    ]
+    assert m["label"] == "Q2 2015/16, July to September 2015"
+    assert {"pandas", "papermill", "weasyprint", "pmqa"} <= set(m["versions"])
+    assert set(m["git"]) == {"commit", "uncommitted_changes"}

@@ -1,0 +1,118 @@
+"""Sentences written from the numbers, checked against the numbers and the tables beside them."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pmqa_lib import narrative, tables
+from pmqa_lib.periods import Quarter
+from tests.report_fixture import fixture_inputs
+
+Q2 = Quarter.parse("2015Q2")
+
+
+def facts_row(**over) -> pd.Series:
+    base = dict(
+        indicator="1.1", unit="rate_per_10k", precision=1, polarity="high", name="x",
+        value=65.04741671959526, previous_value=55.06197213995832, target=60.0,
+        previous_target=60.0, target_met=True, previous_target_met=False, status="ok",
+        previous_status="ok", mk_p_value=0.21, mk_n=8, sens_slope=1.2, trend_significant=False,
+        trajectory="improving", spc_variation="common cause", spc_assurance="hit and miss",
+        spc_warning="", rag="Green", previous_rag="Amber", lead_rag="Green", disagreement=False,
+        trigger="none", next_step="", assurance="Safe (Assured)", england=np.nan, sn=np.nan,
+        region=np.nan, quarter_label="Q2 2015/16", previous_label="Q1 2015/16",
+    )  # fmt: skip
+    base.update(over)
+    return pd.Series(base)
+
+
+def test_the_brief_example_sentence():
+    # 55.06 -> "55.1", 65.05 -> "65.0"; target 60 met now, missed before; MK p = 0.21 over 8
+    first = narrative.sentences(facts_row())[0]
+    assert first == (
+        "The rate rose from 55.1 to 65.0 and now meets the target of 60; the rise is not "
+        "statistically significant (Mann-Kendall, p = 0.21, 8 quarters)."
+    )
+
+
+def test_fall_and_missed_target_low_is_good():
+    f = facts_row(unit="number", precision=0, polarity="low", value=401.0, previous_value=444.0,
+                  target=350.0, target_met=False, previous_target_met=False, mk_p_value=0.02,
+                  trend_significant=True, sens_slope=8.5, mk_n=10)  # fmt: skip
+    first = narrative.sentences(f)[0]
+    # fell this quarter, but Sen's slope is upward: the sentence must not call the fall a trend
+    assert first.startswith(
+        "The number fell from 444 to 401 and still does not meet the target of 350"
+    )
+    assert "statistically significant upward trend (Mann-Kendall, p = 0.02)" in first
+
+
+def test_equal_displayed_values_say_stayed():
+    f = facts_row(value=65.04, previous_value=64.96)  # both show as 65.0
+    assert narrative.sentences(f)[0].startswith("The rate stayed at 65.0")
+
+
+def test_short_series_says_so_instead_of_a_p_value():
+    f = facts_row(mk_p_value=np.nan, mk_n=3)
+    first = narrative.sentences(f)[0]
+    assert "too short to test for a trend (3 quarters)" in first
+    assert "p =" not in first
+
+
+def test_no_data_sentence_never_gives_a_number_for_this_quarter():
+    f = facts_row(value=np.nan, status="rejected", target_met=np.nan, previous_target_met=True)
+    first = narrative.sentences(f)[0]
+    assert first.startswith("No data for Q2 2015/16: return rejected.")
+    assert "The last value was 55.1 (Q1 2015/16), which met the target of 60." in first
+
+
+def test_disagreement_is_named():
+    f = facts_row(rag="Amber", lead_rag="Green", disagreement=True, trigger="watch next quarter",
+                  next_step="Watch next quarter.")  # fmt: skip
+    text = " ".join(narrative.sentences(f))
+    assert "The lead officer proposed Green" in text
+    assert "Trigger: watch next quarter; next step: Watch next quarter." in text
+
+
+@pytest.mark.parametrize(
+    ("p", "text"), [(0.21, "p = 0.21"), (0.0024, "p = 0.002"), (0.0001, "p < 0.001")]
+)
+def test_format_p(p, text):
+    assert narrative.format_p(p) == text
+
+
+def test_sentences_never_contradict_the_page_table():
+    """For every fixture indicator: the values quoted are the table's values, and "meets" /
+    "does not meet" agree with the table's Target met? cell for the quarter."""
+    inp = fixture_inputs()
+    facts = narrative.indicator_facts(inp.measures, inp.assurance, inp.catalogue, Q2)
+    for _, f in facts.iterrows():
+        ind = inp.catalogue[f["indicator"]]
+        table = tables.indicator_page_table(inp.measures, ind, Q2).set_index("")
+        first = narrative.sentences(f)[0]
+        now, before = table.loc["Actual", "2015/16 Q2"], table.loc["Actual", "2015/16 Q1"]
+        met = table.loc["Target met?", "2015/16 Q2"]
+        if now.startswith("no data"):
+            assert first.startswith(f"No data for Q2 2015/16: {now[len('no data: ') :]}"), first
+            continue
+        m = re.match(r"The \w+(?: \w+)* (?:rose|fell) from ([\d,.]+) to ([\d,.]+)", first)
+        assert m, first
+        assert (m.group(1), m.group(2)) == (before, now)
+        if met == "Yes":
+            assert " meets the target" in first and "not meet" not in first
+        elif met == "No":
+            assert "not meet" in first or "no longer meets" in first
+
+
+def test_key_points_start_with_the_status():
+    inp = fixture_inputs()
+    facts = narrative.indicator_facts(inp.measures, inp.assurance, inp.catalogue, Q2)
+    kp = narrative.key_points(facts)
+    assert kp["1.1"] == (
+        "The current status is GREEN. The rate rose from 55.1 to 65.0 and now meets the target of 60."
+    )
+    assert kp["CSCB05a"].endswith("Trigger: audit.")

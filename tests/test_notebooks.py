@@ -1,0 +1,196 @@
+"""The report notebooks executed with papermill inside pytest.
+
+On the synthetic fixture: escaping of hostile commentary, no-data wording, a failing run keeping
+its partly executed notebook. On the shipped example returns (validated and processed in a
+temporary folder): the board report HTML and PDF with Appendix 1's figures, the drill-down, and
+the main tables against the golden CSVs in tests/golden/2015Q2/ (checked by hand against
+Appendix 1: 1.1 48.1 / 56.7 / 55.1 / 65.0 / YTD 60.1; 1.1a 77 / 91 / YTD 168 against 150;
+CSCB03 9 / 9 / 9 / 9; CSCB04 314 / 444 / 401 / 401; CSCB05a 22 / 7 / 30 / 37; CSCB05c 20 / 5 / 15 / 20).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from pmqa_lib import export, tables
+from pmqa_lib.io import PROJECT_ROOT, Paths
+from pmqa_lib.periods import Quarter
+from pmqa_lib.report_data import load_report_inputs
+from tests.report_fixture import FIXTURE
+
+pytestmark = pytest.mark.slow
+Q2 = Quarter.parse("2015Q2")
+GOLDEN = Path(__file__).resolve().parent / "golden" / "2015Q2"
+HOSTILE = (
+    "<script>alert(1)</script> <b>raw html</b> **markdown** [link](javascript:alert(2)) "
+    '<img src="https://evil.example/x.png">'
+)
+
+
+def golden_tables(inputs) -> dict[str, pd.DataFrame]:
+    """The report's main tables, as the report shows them (display text)."""
+    q, cat = inputs.quarter, inputs.catalogue
+    out = {
+        "scorecard": tables.scorecard(inputs.measures, inputs.assurance, cat, q),
+        "traffic_light": tables.traffic_light_summary(inputs.assurance, cat, q),
+        "exceptions": tables.exception_report(inputs.assurance, cat),
+    }
+    for ref in ("1.1", "1.1a", "3.1"):
+        out[f"page_{ref}"] = tables.indicator_page_table(inputs.measures, cat[ref], q)
+    return out
+
+
+def _pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _html_checks(html: str) -> None:
+    export.check_self_contained(html)  # no real <script>, no src/href to the web (parsed)
+    assert "<script" not in html.lower()  # not even as a raw string: returns' text is escaped
+    assert "Traceback" not in html
+    assert 'class="jp-InputArea' not in html and "In&nbsp;[" not in html
+    assert "require.js" not in html and "MathJax" not in html
+
+
+# ---------------------------------------------------------------------------------------
+# Synthetic fixture
+
+
+@pytest.fixture(scope="module")
+def fixture_report(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("fixture")
+    shutil.copytree(FIXTURE, tmp / "data")
+    obs_path = tmp / "data" / "processed" / "2015Q2" / "observations.csv"
+    obs = pd.read_csv(obs_path, dtype={"indicator": str})
+    sel = (obs["indicator"] == "1.1") & (obs["period"] == "2015Q2")
+    obs.loc[sel, "commentary"] = HOSTILE
+    obs.loc[sel, "actions"] = "<script>bad()</script>; second action"
+    obs.to_csv(obs_path, index=False)
+    paths = Paths(tmp / "data", tmp / "reports")
+    result = export.build_board_report(Q2, paths, pdf=True)
+    return paths, result
+
+
+def test_fixture_report_outputs(fixture_report):
+    paths, result = fixture_report
+    rep = paths.report_dir(Q2)
+    for name in ("board_report.html", "board_report.pdf", "board_tables.xlsx", "manifest.json",
+                 "quarter_report.ipynb"):  # fmt: skip
+        assert (rep / name).is_file(), name
+    assert not list(paths.reports_dir.glob(".2015Q2.building.*"))  # temp folder removed
+    assert set(result["seconds"]) == {"execute", "html", "pdf", "xlsx"}
+
+
+def test_hostile_commentary_is_shown_literally(fixture_report):
+    paths, result = fixture_report
+    html = Path(result["html"]).read_text(encoding="utf-8")
+    _html_checks(html)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;raw html&lt;/b&gt; **markdown**" in html
+    assert "[link](javascript:alert(2))" in html
+    # nbconvert re-serialises &quot; in text as ", which is still text: no <img> element exists
+    assert re.search(r'&lt;img src=(?:&quot;|")https://evil\.example/x\.png(?:&quot;|")&gt;', html)
+    assert "&lt;script&gt;bad()&lt;/script&gt;" in html
+
+
+def test_fixture_no_data_wording(fixture_report):
+    paths, result = fixture_report
+    html = Path(result["html"]).read_text(encoding="utf-8")
+    assert "no data: return rejected" in html and "no data: not returned" in html
+    text = _pdf_text(result["pdf"])
+    assert "no data: return rejected" in text
+    assert "Q2 2015/16" in text and "Calderdale Safeguarding Children Board" in text
+
+
+def test_manifest_lists_inputs_and_parameters(fixture_report):
+    paths, result = fixture_report
+    m = json.loads(Path(result["manifest"]).read_text())
+    files = {i["file"] for i in m["inputs"]}
+    assert "processed/2015Q2/measures.csv" in files and "raw/reference/catalogue.yaml" in files
+    assert m["parameters"]["quarter"] == "2015Q2"
+    assert m["parameters"]["board_name"] == "Calderdale Safeguarding Children Board"
+    assert {o["file"] for o in m["outputs"]} >= {"board_report.html", "board_report.pdf"}
+
+
+def test_failing_notebook_is_kept_and_raises(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE / "raw", data / "raw")
+    (data / "processed" / "2015Q2").mkdir(parents=True)  # no measures.csv: the load cell fails
+    paths = Paths(data, tmp_path / "reports")
+    with pytest.raises(export.ReportBuildError, match="measures.csv"):
+        export.build_board_report(Q2, paths, pdf=False)
+    kept = paths.report_dir(Q2) / "failed" / "quarter_report.ipynb"
+    assert kept.is_file()
+    assert not (paths.report_dir(Q2) / "board_report.html").exists()
+
+
+def test_source_notebooks_are_stripped_with_one_literal_parameters_cell():
+    for name in ("quarter_report.ipynb", "indicator_drilldown.ipynb"):
+        nb = nbformat.read(PROJECT_ROOT / "notebooks" / name, as_version=4)
+        params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(params) == 1, name
+        for line in params[0].source.splitlines():
+            assert re.fullmatch(r'\w+ = "[^"]*"', line), line  # literal strings only
+        for c in nb.cells:
+            if c.cell_type == "code":
+                assert c.outputs == [] and c.execution_count is None, name
+
+
+# ---------------------------------------------------------------------------------------
+# Shipped example returns
+
+
+@pytest.fixture(scope="module")
+def example_run(tmp_path_factory):
+    from pmqa_lib import pipeline
+
+    tmp = tmp_path_factory.mktemp("example")
+    shutil.copytree(PROJECT_ROOT / "data" / "raw", tmp / "data" / "raw")
+    paths = Paths(tmp / "data", tmp / "reports")
+    assert pipeline.run_validate(Q2, paths) == 0
+    assert pipeline.run_process(Q2, paths) == 0
+    result = export.build_board_report(Q2, paths, pdf=True)
+    return paths, result
+
+
+def test_example_report_has_appendix_1_figures(example_run):
+    paths, result = example_run
+    html = Path(result["html"]).read_text(encoding="utf-8")
+    _html_checks(html)
+    text = _pdf_text(result["pdf"])
+    for doc in (html, text):
+        assert "Q2 2015/16" in doc
+        for figure in ("55.1", "65.0", "60.1", "314", "444", "401"):
+            assert figure in doc, figure
+    assert result["seconds"]["execute"] < 60
+
+
+@pytest.mark.parametrize("name", ["scorecard", "traffic_light", "exceptions", "page_1.1",
+                                  "page_1.1a", "page_3.1"])  # fmt: skip
+def test_example_tables_match_golden(example_run, name):
+    paths, _ = example_run
+    got = golden_tables(load_report_inputs(Q2, paths))[name]
+    want = pd.read_csv(GOLDEN / f"{name}.csv", dtype=str, keep_default_na=False)
+    got = got.astype(str).rename(columns=str)
+    want.columns = got.columns  # the page tables' first column has an empty name
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_dtype=False)
+
+
+def test_example_drilldown(example_run):
+    paths, _ = example_run
+    out = export.build_drilldown(Q2, "1.1", paths)
+    assert out.name == "drilldown_1.1.html"
+    html = out.read_text(encoding="utf-8")
+    _html_checks(html)
+    for part in ("Full history", "Comparators with confidence intervals", "Linked indicators",
+                 "Commentary and RAG history", "Triggers and audits", "1.1a"):  # fmt: skip
+        assert part in html, part

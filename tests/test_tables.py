@@ -1,0 +1,156 @@
+"""Report tables on the synthetic fixture (tests/fixtures/report), whose figures are the framework's
+Appendix 1 figures: 1.1 48.1, 56.7, 55.1, 65.0, YTD 60.1; 1.1a 77, 91, YTD 168 against 150;
+CSCB04 314, 444, 401, 401; CSCB05a 22, 7, 30, 37."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from pmqa_lib import tables
+from pmqa_lib.periods import Quarter
+from tests.report_fixture import fixture_inputs
+
+Q2 = Quarter.parse("2015Q2")
+
+
+@pytest.fixture(scope="module")
+def inp():
+    return fixture_inputs()
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "expected"),
+    [
+        (2.25, 1, "2.3"),  # half away from zero, not banker's 2.2
+        (-2.25, 1, "-2.3"),
+        (2.5, 0, "3"),
+        (0.125, 2, "0.13"),
+        (55.05, 1, "55.1"),  # the decimal a person reads, not 55.04999...
+        (60.05469442977679, 1, "60.1"),  # 1.1's YTD (55.06 + 65.05) / 2
+        (1234.4, 0, "1,234"),
+        (-0.04, 1, "0.0"),  # no "-0.0"
+        (float("nan"), 1, ""),
+        (None, 1, ""),
+    ],
+)
+def test_format_number(value, precision, expected):
+    assert tables.format_number(value, precision) == expected
+
+
+def test_round_half_away_nan():
+    assert math.isnan(tables.round_half_away(float("nan"), 1))
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("rejected", "no data: return rejected"),
+        ("missing", "no data: not returned"),
+        ("ok", "no data"),
+    ],
+)
+def test_missing_value_is_words_never_zero(status, expected):
+    assert tables.value_text(float("nan"), 1, status) == expected
+    assert tables.value_text(0.0, 1, status) == "0.0"
+
+
+def test_page_table_1_1_matches_appendix_1(inp):
+    df = tables.indicator_page_table(inp.measures, inp.catalogue["1.1"], Q2).set_index("")
+    assert df.loc["Actual"].tolist() == ["48.1", "56.7", "55.1", "65.0", "", "", "60.1"]
+    assert df.loc["Target"].tolist() == ["64.1", "60.0", "60.0", "60.0", "60.0", "60.0", "60.0"]
+    # 48.1 < 64.1, 56.7 < 60, 55.1 < 60: No; 65.0 >= 60 and YTD 60.05 >= 60: Yes
+    assert df.loc["Target met?"].tolist() == ["No", "No", "No", "Yes", "", "", "Yes"]
+
+
+def test_page_table_cumulative_1_1a(inp):
+    df = tables.indicator_page_table(inp.measures, inp.catalogue["1.1a"], Q2).set_index("")
+    assert df.loc["Actual", "2015/16 YTD"] == "168"  # 77 + 91
+    assert df.loc["Target", "2015/16 YTD"] == "150"  # 75 a quarter x 2
+    assert df.loc["Target met?", "2015/16 YTD"] == "Yes"
+
+
+def test_page_table_rejected_return_says_so(inp):
+    df = tables.indicator_page_table(inp.measures, inp.catalogue["2.1"], Q2).set_index("")
+    assert df.loc["Actual", "2015/16 Q2"] == "no data: return rejected"
+    assert df.loc["Target met?", "2015/16 Q2"] == "no data: return rejected"
+    assert df.loc["Target", "2015/16 Q2"] == "80.0"
+
+
+def test_scorecard_columns_and_appendix_1_values(inp):
+    sc = tables.scorecard(inp.measures, inp.assurance, inp.catalogue, Q2)
+    assert list(sc.columns) == [
+        "Objective description", "Lead partner", "Ind ref", "Ind description",
+        "Responsible officer", "What is good performance?", "2014/15 All Eng average",
+        "2014/15 Stat neighbours", "2014/15 Result", "2015/16 Q1 Result", "2015/16 Q2 Result",
+        "2015/16 YTD Result",
+    ]  # fmt: skip
+    sc = sc.set_index("Ind ref")
+    assert sc.loc["CSCB04", ["2014/15 Result", "2015/16 Q1 Result", "2015/16 Q2 Result",
+                             "2015/16 YTD Result"]].tolist() == ["314", "444", "401", "401"]  # fmt: skip
+    assert sc.loc["CSCB05a", "2015/16 YTD Result"] == "37"  # cumulative: 7 + 30
+    assert sc.loc["CSCB05c", "2015/16 Q2 Result"] == "no data: not returned"
+    assert sc.loc["CSCB04", "Responsible officer"] == "Sally Fletcher (WY Police)"
+    assert sc.loc["CSCB04", "What is good performance?"] == "Low"
+    assert sc.loc["CSCB04", "2014/15 All Eng average"] == "NA"
+    assert "1.1" not in sc.index  # indicator-report entries get pages, not scorecard rows
+
+
+def test_traffic_light_rag_columns_and_no_data(inp):
+    tl = tables.traffic_light_summary(inp.assurance, inp.catalogue, Q2).set_index("Reference")
+    assert tl.loc["1.1", "Q1 2015/16 RAG rating"] == "Amber"
+    assert tl.loc["1.1", "Q2 2015/16 RAG rating"] == "Green"
+    assert tl.loc["2.1", "Q2 2015/16 RAG rating"] == "no data: return rejected"
+    assert tl.loc["CSCB05c", "Q2 2015/16 RAG rating"] == "no data: not returned"
+    assert tl.loc["1.1", "Trend"] == "\u2191 improving"
+    assert tl.index.tolist() == list(inp.catalogue.indicators)  # catalogue order
+
+
+def test_exception_report_lists_amber_red_and_disagreements(inp):
+    ex = tables.exception_report(inp.assurance, inp.catalogue).set_index("Reference")
+    assert ex.index.tolist() == ["CSCB04", "CSCB05a"]
+    assert ex.loc["CSCB05a", "Trigger"] == "audit"
+    assert "lead officer proposed Green, computed Amber" in ex.loc["CSCB04", "Why listed"]
+
+
+def test_rag_counts(inp):
+    assert tables.rag_counts(inp.assurance) == {"Red": 1, "Amber": 1, "Green": 2, "not rated": 2}
+
+
+def test_returns_status_and_no_data_indicators(inp):
+    st = tables.returns_status(
+        inp.catalogue, inp.returns_accepted, inp.returns_rejected, inp.chase_list, inp.validation
+    ).set_index("Agency")
+    assert st.loc["Health", "Status"] == "rejected"
+    assert st.loc["Health", "Rows rejected"] == 1
+    assert st.loc["WY Police", "Indicators not returned"] == "CSCB05c"
+    nd = tables.no_data_indicators(inp.assurance, inp.catalogue)
+    assert dict(zip(nd["Reference"], nd["This quarter"], strict=True)) == {
+        "2.1": "no data: return rejected",
+        "CSCB05c": "no data: not returned",
+    }
+
+
+def test_revisions_table(inp):
+    rv = tables.revisions_table(inp.revisions, inp.catalogue)
+    assert rv.iloc[0].tolist() == ["CSCB04", "Q1 2015/16", "440", "444", "WYP_2015Q2.csv"]
+    counts = pd.DataFrame(
+        {"indicator": ["1.1"], "period": ["2015Q1"], "old_numerator": [178.0],
+         "new_numerator": [174.0], "old_denominator": [691.0], "new_denominator": [691.0],
+         "old_value": [float("nan")], "new_value": [float("nan")], "source_file": ["x.csv"]}
+    )  # fmt: skip
+    rv = tables.revisions_table(counts, inp.catalogue)
+    assert rv.loc[0, "Old"] == "numerator 178, denominator 691"
+
+
+def test_ytd_coverage_flags_short_years():
+    rows = pd.DataFrame({"ytd": [93.0, 37.0, float("nan")], "ytd_quarters": [1, 2, 0]})
+    assert tables.ytd_coverage(rows, Q2).tolist() == [" (1 of 2 quarters)", "", ""]
+
+
+def test_quarter_commentary(inp):
+    c = tables.quarter_commentary(inp.observations, inp.returns_accepted, Q2)
+    assert c.loc["1.1", "action_timescale"] == "January 2016"
+    assert "**GREEN**" in c.loc["1.1", "commentary"]
