@@ -134,8 +134,13 @@ def xmr(
     st = settings or SPCSettings()
     keys = list(keys)
     df = frame.loc[frame[value_col].notna(), keys + [time_col, value_col, polarity_col]]
-    df = df.sort_values(keys + [time_col], kind="stable").reset_index(drop=True)
+    df = df.reset_index(drop=True)
     sid = df.groupby(keys, sort=False, observed=True).ngroup().to_numpy()
+    tt = df[time_col].to_numpy()
+    ds, dt = np.diff(sid), np.diff(tt)
+    if not np.all((ds == 1) | ((ds == 0) & (dt > 0))):  # not already one block per series in time
+        df = df.sort_values(keys + [time_col], kind="stable").reset_index(drop=True)
+        sid = df.groupby(keys, sort=False, observed=True).ngroup().to_numpy()
     y = df[value_col].to_numpy(dtype="float64")
     n = len(df)
 
@@ -178,10 +183,10 @@ def xmr(
     if n > 1:
         same = seg[1:] == seg[:-1]
         step[1:] = np.where(same, np.sign(y[1:] - y[:-1]).astype("int64"), 0)
-    first_in_seg = new_seg.copy()
-    carried = pd.Series(np.where(step != 0, step, np.nan))
-    carried[first_in_seg] = 0  # a segment starts afresh
-    carried = carried.ffill().fillna(0).to_numpy().astype("int64")
+    # forward-fill the last non-zero step; a segment starts afresh (0) at its first point
+    known = (step != 0) | new_seg
+    last_known = np.maximum.accumulate(np.where(known, np.arange(n), 0)) if n else step
+    carried = step[last_known] if n else step
     trid, _ = _runs(seg * 3 + (carried + 1))
     moves = np.bincount(trid, weights=(step != 0).astype("float64"))
     in_trend_run = (carried != 0) & (moves[trid] >= st.trend_points - 1)
@@ -217,15 +222,10 @@ def xmr(
     side_flags = outside | shift | two3
     improve = (side_flags & (side * direction > 0)) | (trend & (trend_dir * direction > 0))
     concern = (side_flags & (side * direction < 0)) | (trend & (trend_dir * direction < 0))
-    point_type = np.where(
-        ~special,
-        COMMON,
-        np.where(
-            direction == 0,
-            NEUTRAL,
-            np.where(improve, IMPROVEMENT, np.where(concern, CONCERN, NEUTRAL)),
-        ),
+    code = np.where(
+        ~special, 0, np.where(direction == 0, 3, np.where(improve, 1, np.where(concern, 2, 3)))
     )
+    point_type = pd.Categorical.from_codes(code, [COMMON, IMPROVEMENT, CONCERN, NEUTRAL])
     out = df.copy()
     out["segment"] = seg
     out["segment_start"] = new_seg
