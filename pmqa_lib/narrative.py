@@ -19,6 +19,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from pmqa_lib import tables
 from pmqa_lib.catalogue import Catalogue
 from pmqa_lib.periods import Quarter
 from pmqa_lib.tables import _bool, format_number, no_data_text
@@ -84,7 +85,9 @@ def indicator_facts(
     )
     out = cat.merge(now, on="indicator", how="left").merge(prev, on="indicator", how="left")
     out = out.merge(a, on="indicator", how="left")
-    out["status"] = out["status"].fillna("missing")
+    out["status"] = tables.effective_status(
+        out["status"].fillna("missing"), out["indicator"], catalogue, quarter
+    )
     out["previous_status"] = out["previous_status"].fillna("missing")
     out["quarter_label"] = quarter.label
     out["previous_label"] = quarter.previous().label
@@ -102,7 +105,11 @@ def _movement(f: pd.Series) -> tuple[str, str]:
     met_before = _bool(f.get("previous_target_met")) if not _missing(before) else None
 
     if _missing(now):
-        text = f"No data for {f['quarter_label']}: {no_data_text(f['status'])[len('no data: ') :]}."
+        why = no_data_text(f["status"])
+        if why.startswith("no data: "):
+            text = f"No data for {f['quarter_label']}: {why[len('no data: ') :]}."
+        else:
+            text = f"{f['quarter_label']}: {why}."
         if not _missing(before):
             text += f" The last value was {format_number(before, p)} ({f['previous_label']})"
             if met_before is not None and not _missing(f.get("previous_target")):
@@ -211,7 +218,8 @@ def _spc(f: pd.Series) -> str:
     text = "SPC (Making Data Count): " + "; ".join(parts) + "."
     warn = f.get("spc_warning")
     if not _missing(warn):
-        text += f" ({str(warn).strip().rstrip('.')}.)"
+        w = str(warn).strip().rstrip(".")
+        text += f" {w[:1].upper()}{w[1:]}."
     return text
 
 
@@ -251,7 +259,9 @@ def sentences(facts: pd.Series) -> list[str]:
     if not _missing(facts.get("value")):
         first = f"{first}; {_trend(facts, move)}."
     out = [first]
-    for s in (_comparators(facts), _spc(facts), _rag(facts)):
+    rag = _rag(facts) if facts.get("status") != "not_due" else ""
+    spc = _spc(facts) if not _missing(facts.get("value")) else ""
+    for s in (_comparators(facts), spc, rag):
         if s:
             out.append(s)
     return out

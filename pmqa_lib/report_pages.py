@@ -65,7 +65,7 @@ def cover(inputs: ReportInputs, generated_at: str | None = None) -> str:
         inputs.catalogue, inputs.returns_accepted, inputs.returns_rejected, inputs.chase_list,
         inputs.validation,
     )  # fmt: skip
-    nodata = tables.no_data_indicators(inputs.assurance, inputs.catalogue)
+    nodata = tables.no_data_indicators(inputs.assurance, inputs.catalogue, q)
     revisions = tables.revisions_table(inputs.revisions, inputs.catalogue)
     counts = tables.rag_counts(inputs.assurance)
     received = int((status["Status"] != "not returned").sum())
@@ -238,6 +238,8 @@ def indicator_page(
     a = inputs.assurance.drop_duplicates("indicator").set_index("indicator")
     arow = a.loc[main.ref] if main.ref in a.index else None
     status = arow.get("status", "ok") if arow is not None else "missing"
+    if status == "missing" and not tables.due_this_quarter(main, q):
+        status = "not_due"
     rag = arow.get("rag") if arow is not None else None
     if (rag is None or pd.isna(rag)) and status != "ok":
         rag = tables.no_data_text(status)

@@ -23,6 +23,7 @@ NO_DATA = {
     "rejected": "no data: return rejected",
     "missing": "no data: not returned",
     "suppressed": "no data: suppressed",
+    "not_due": "not due this quarter (annual indicator)",
 }
 NOT_APPLICABLE = "NA"
 NOT_YET_DUE = "not yet due"
@@ -63,6 +64,25 @@ def format_number(value: object, precision: int) -> str:
     if r == 0:
         r = 0.0  # no "-0.0"
     return f"{r:,.{int(precision)}f}"
+
+
+def due_this_quarter(indicator: Indicator, quarter: Quarter) -> bool:
+    """Whether a return is expected for ``indicator`` in ``quarter``: every quarter for quarterly
+    indicators; for annual ones the Q4 return (financial and calendar years) or the Q1 return
+    (school years), as the catalogue's conventions say."""
+    if indicator.frequency != "annual":
+        return True
+    return quarter.q == (1 if indicator.reporting_period == "school" else 4)
+
+
+def effective_status(
+    status: pd.Series, indicators: pd.Series, catalogue: Catalogue, quarter: Quarter
+) -> pd.Series:
+    """``missing`` becomes ``not_due`` for an annual indicator outside its due quarter."""
+    due = indicators.map(
+        lambda r: due_this_quarter(catalogue[r], quarter) if r in catalogue.indicators else True
+    )
+    return status.where(~(status.eq("missing") & ~due.astype(bool)), "not_due")
 
 
 def no_data_text(status: object) -> str:
@@ -188,7 +208,8 @@ def traffic_light_summary(
     meta = _meta(catalogue)
     a = sort_by_catalogue(assurance, catalogue).set_index("indicator")
     prev_label, this_label = quarter.previous().label, quarter.label
-    status = a.get("status", pd.Series("ok", index=a.index))
+    status = a.get("status", pd.Series("ok", index=a.index)).fillna("missing")
+    status = effective_status(status, pd.Series(a.index, index=a.index), catalogue, quarter)
     rag_now = [
         r if isinstance(r, str) and r else ("not rated" if s == "ok" else no_data_text(s))
         for r, s in zip(a["rag"], status, strict=True)
@@ -546,12 +567,17 @@ def returns_status(
     )
 
 
-def no_data_indicators(assurance: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """Indicators with no value this quarter, and why ("no data: return rejected", ...)."""
+def no_data_indicators(
+    assurance: pd.DataFrame, catalogue: Catalogue, quarter: Quarter | None = None
+) -> pd.DataFrame:
+    """Indicators with no value this quarter, and why ("no data: return rejected", ...); annual
+    indicators outside their due quarter are left out (``quarter`` given)."""
     meta = _meta(catalogue)
     a = sort_by_catalogue(assurance, catalogue)
     status = a.get("status", pd.Series("ok", index=a.index)).fillna("missing")
-    a = a[status.ne("ok")]
+    if quarter is not None:
+        status = effective_status(status, a["indicator"], catalogue, quarter)
+    a = a[~status.isin(["ok", "not_due"])]
     return pd.DataFrame(
         {
             "Reference": a["indicator"].to_numpy(),
