@@ -156,6 +156,13 @@ def _locate(failures: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     out["value"] = _sent_values(rows, f["column"]).to_numpy()
     gx_value = f["value"].to_numpy()
     out["value"] = np.where(pd.isna(out["value"]), gx_value, out["value"])
+    if "result" in rows:  # a range rule on a result worked out from numerator and denominator
+        derived = f["rule"].str.startswith("result_").to_numpy() & rows["value"].isna().to_numpy()
+        calc = [
+            f"{x:.4g} (calculated from the numerator and denominator)"
+            for x in rows["result"].to_numpy()[derived]
+        ]
+        out.loc[derived, "value"] = calc
     out["message"] = _messages(out)
     return out[FAILURE_COLUMNS]
 
