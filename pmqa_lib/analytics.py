@@ -78,7 +78,8 @@ def comparator_values(comparators: pd.DataFrame | None, quarter: Quarter) -> pd.
     cols = ["indicator"] + [f"{c}{s}" for c in COMPARATORS.values() for s in ("", "_label")]
     if comparators is None or comparators.empty:
         return pd.DataFrame(columns=cols)
-    c = comparators[comparators["dfe_year"].astype("int64") <= quarter.fy].copy()
+    c = comparators.assign(indicator=comparators["indicator"].astype(str))
+    c = c[c["dfe_year"].astype("int64") <= quarter.fy].copy()
     c = c[c["comparator"].isin(list(COMPARATORS))]
     c = c.sort_values("dfe_year").groupby(["indicator", "comparator"]).tail(1)
     c["key"] = c["comparator"].map(COMPARATORS)
@@ -163,6 +164,15 @@ def assess_quarter(
         for row, c in zip(a.to_dict("records"), comp_for_target, strict=True)
     ]
     a["trajectory"] = a["trajectory"].fillna(INSUFFICIENT)
+    # no value this quarter: trend and SPC of older points would read as current; blank them
+    gone = a["value"].isna().to_numpy()
+    a.loc[gone, "trajectory"] = INSUFFICIENT
+    a.loc[gone, ["trend_arrow", "spc_variation", "spc_assurance", "spc_warning"]] = ""
+    a.loc[gone, ["trajectory_change", "mk_p_value", "sens_slope", "spc_mean", "spc_lpl"]] = np.nan
+    a.loc[gone, ["spc_upl"]] = np.nan
+    a["trend_significant"] = a["trend_significant"].astype("boolean")
+    a.loc[gone, "trend_significant"] = pd.NA
+    a.loc[gone, "mk_note"] = "no value this quarter"
 
     # the lead officer's proposed RAG for the quarter
     lead = observations.loc[
@@ -201,7 +211,8 @@ def run(
     populations : DataFrame
         ``year`` and ``population`` for the board's local authority (``release`` optional).
     comparators : DataFrame or None
-        indicator, comparator ("England" / "SN" / "Region"), dfe_year, value, label.
+        indicator, comparator ("England" / "SN" / "Region"), dfe_year, value, label. Other
+        comparator kinds (e.g. "LA", the board's own published figure) are ignored.
     quarter : Quarter or str
     settings : AnalyticsSettings, optional
 

@@ -152,10 +152,8 @@ def next_step(assurance, trig, trajectory, status) -> np.ndarray:
         ],
         default="",
     ).astype(object)
-    unknown = tr == INSUFFICIENT
-    text[unknown & (text != "")] = text[unknown & (text != "")] + (
-        " The trajectory is not yet known (too few points)."
-    )
+    unknown = (tr == INSUFFICIENT) & (a != "")
+    text[unknown] = text[unknown] + " The trajectory is not yet known (too few points)."
     return text
 
 
