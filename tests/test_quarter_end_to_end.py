@@ -1,0 +1,135 @@
+"""A whole quarter through the pipeline, in a temporary folder, on the shipped example data.
+
+Runs the same stages `make quarter` runs (validate, process, report) with DATA_DIR and
+REPORTS_DIR moved into tmp, once on the shipped returns and once with one agency's return broken.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+
+from pmqa_lib import pipeline
+from pmqa_lib.io import PROJECT_ROOT, Paths, sha256_file
+from pmqa_lib.periods import Quarter
+
+pytestmark = pytest.mark.slow
+
+Q2 = Quarter.parse("2015Q2")
+
+
+def _raw_hashes(root):
+    return {p.relative_to(root): sha256_file(p) for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _pdf_text(path) -> str:
+    if shutil.which("pdftotext") is None:
+        from pypdf import PdfReader  # pragma: no cover - fallback when poppler is absent
+
+        return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _run_quarter(tmp, quarter: Quarter, monkeypatch, pdf: bool = True) -> Paths:
+    monkeypatch.setenv("DATA_DIR", str(tmp / "data"))
+    monkeypatch.setenv("REPORTS_DIR", str(tmp / "reports"))
+    paths = Paths.from_env()
+    assert pipeline.run_validate(quarter, paths) == 0
+    assert pipeline.run_process(quarter, paths) == 0
+    assert pipeline.run_report(quarter, paths, pdf=pdf) == 0
+    return paths
+
+
+@pytest.fixture(scope="module")
+def shipped_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("quarter")
+    shutil.copytree(PROJECT_ROOT / "data" / "raw", tmp / "data" / "raw")
+    before = _raw_hashes(tmp / "data" / "raw")
+    mp = pytest.MonkeyPatch()
+    try:
+        paths = _run_quarter(tmp, Q2, mp)
+    finally:
+        mp.undo()
+    return paths, before, tmp
+
+
+def test_outputs_exist(shipped_run):
+    paths, _, _ = shipped_run
+    proc, rep = paths.processed_dir(Q2), paths.report_dir(Q2)
+    for name in (
+        "validation.json",
+        "validation_report.html",
+        "chase_list.csv",
+        "measures.csv",
+        "assurance.csv",
+    ):
+        assert (proc / name).is_file(), name
+    for name in ("board_report.html", "board_report.pdf", "board_tables.xlsx", "manifest.json"):
+        assert (rep / name).is_file(), name
+
+
+def test_raw_data_untouched(shipped_run):
+    paths, before, tmp = shipped_run
+    assert _raw_hashes(tmp / "data" / "raw") == before
+
+
+def test_assurance_for_1_1_is_green_and_agrees_with_lead_officer(shipped_run):
+    paths, _, _ = shipped_run
+    a = pd.read_csv(paths.processed_dir(Q2) / "assurance.csv", dtype={"indicator": str})
+    row = a.set_index("indicator").loc["1.1"]
+    assert row["rag"] == "Green"
+    assert row["lead_rag"] == "Green"
+    assert str(row["disagreement"]).lower() == "false"
+    assert round(float(row["value"]), 1) == 65.0
+
+
+def test_report_shows_what_the_board_saw(shipped_run):
+    """Appendix 1: 1.1 at 55.1, 65.0, YTD 60.1; CSCB04 at 314, 444, 401; period label."""
+    paths, _, _ = shipped_run
+    rep = paths.report_dir(Q2)
+    html = (rep / "board_report.html").read_text(encoding="utf-8")
+    pdf = _pdf_text(rep / "board_report.pdf")
+    for text in (html, pdf):
+        assert "Q2 2015/16" in text
+        for figure in ("55.1", "65.0", "60.1", "314", "444", "401"):
+            assert figure in text, figure
+
+
+def test_html_is_self_contained_and_has_no_code(shipped_run):
+    paths, _, _ = shipped_run
+    html = (paths.report_dir(Q2) / "board_report.html").read_text(encoding="utf-8")
+    assert "<script src" not in html
+    assert "require.js" not in html and "mathjax" not in html.lower()
+    assert "Traceback" not in html
+    assert 'class="jp-InputArea' not in html and "In&nbsp;[" not in html
+
+
+def test_broken_return_still_reports_and_says_so(tmp_path, monkeypatch):
+    """One agency's return unreadable: outputs still produced; the report and chase list say what happened."""
+    shutil.copytree(PROJECT_ROOT / "data" / "raw", tmp_path / "data" / "raw")
+    folder = tmp_path / "data" / "raw" / "2015Q2"
+    wyp = next(folder.glob("WYP_2015Q2.*"))
+    wyp.unlink()
+    (folder / "WYP_2015Q2.csv").write_bytes(b"\x00\x01\x02 this is not a return \xff\xfe")
+    paths = _run_quarter(tmp_path, Q2, monkeypatch, pdf=False)
+
+    report = (paths.processed_dir(Q2) / "validation_report.html").read_text(encoding="utf-8")
+    assert "WYP_2015Q2.csv" in report
+    html = (paths.report_dir(Q2) / "board_report.html").read_text(encoding="utf-8")
+    assert "WYP_2015Q2.csv" in html
+    assert "no data: return rejected" in html
+    a = pd.read_csv(paths.processed_dir(Q2) / "assurance.csv", dtype={"indicator": str}).set_index(
+        "indicator"
+    )
+    # CSCB04 is a police indicator: no number may be shown for it this quarter.
+    assert pd.isna(a.loc["CSCB04", "value"])
+    m = pd.read_csv(
+        paths.processed_dir(Q2) / "measures.csv", dtype={"indicator": str, "period": str}
+    )
+    cell = m[(m["indicator"] == "CSCB04") & (m["period"] == "2015Q2")]
+    assert (cell["display_value"] == "no data: return rejected").all() and len(cell) == 1
