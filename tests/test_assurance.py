@@ -211,3 +211,18 @@ def test_comparators_use_latest_dfe_year_published_and_ci():
     assert row["comparison_method"] == "Wilson 95%"
     assert row["band"] == "Red"  # target type E, worse than England
     assert row["region_status"] == "not comparable"
+
+
+def test_quarter_without_value_shows_no_trend_or_spc_from_older_points():
+    cat = parse_catalogue(CATALOGUE)
+    obs = observations()
+    obs.loc[obs["period"] == "2015Q2", ["numerator", "status"]] = [np.nan, "rejected"]
+    _, assurance = run(obs, cat, POPS, None, "2015Q2")
+    row = assurance.set_index("indicator").loc["1.1"]
+    assert row["status"] == "rejected"
+    assert row["display_value"] == "no data: return rejected"
+    assert row["trajectory"] == "insufficient data"
+    assert row["spc_variation"] == "" and np.isnan(row["mk_p_value"])
+    assert row["rag"] == "" and row["trigger"] == "none"
+    assert row["next_step"].startswith("No data: the return was rejected")
+    assert row["previous_rag"] == "Amber"
