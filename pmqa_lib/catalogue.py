@@ -232,7 +232,14 @@ _INDICATOR_REQUIRED = {
     "unit", "precision", "comparator", "further_assurance", "trigger_points", "algorithm",
     "how_safer", "why_monitored", "plausible_range",
 }  # fmt: skip
-_INDICATOR_OPTIONAL = {"objective", "target", "targets_by_year", "rag_thresholds", "linked", "description"}
+_INDICATOR_OPTIONAL = {
+    "objective",
+    "target",
+    "targets_by_year",
+    "rag_thresholds",
+    "linked",
+    "description",
+}
 _INDICATOR_FIELDS = _INDICATOR_REQUIRED | _INDICATOR_OPTIONAL
 _TOP_FIELDS = {"board", "agencies", "indicators"}
 _BOARD_FIELDS = {"name", "short_name", "la_name", "la_code", "la_old_code"}
@@ -316,7 +323,9 @@ def parse_catalogue(raw: Any, source: Path | None = None) -> Catalogue:
 def _check_keys(d: dict, required: set, allowed: set, ref: str | None, prefix: str) -> None:
     unknown = sorted(set(d) - allowed)
     if unknown:
-        raise CatalogueError(f"unknown field (allowed: {', '.join(sorted(allowed))})", ref, prefix + unknown[0])
+        raise CatalogueError(
+            f"unknown field (allowed: {', '.join(sorted(allowed))})", ref, prefix + unknown[0]
+        )
     missing = sorted(required - set(d))
     if missing:
         raise CatalogueError("missing field", ref, prefix + missing[0])
@@ -365,7 +374,8 @@ def _indicator(entry: Any, agencies: dict[str, Agency]) -> Indicator:
     target = entry.get("target")
     target = None if target is None else _number(target, ref, "target")
     targets_by_year = {
-        str(k): _number(v, ref, f"targets_by_year.{k}") for k, v in (entry.get("targets_by_year") or {}).items()
+        str(k): _number(v, ref, f"targets_by_year.{k}")
+        for k, v in (entry.get("targets_by_year") or {}).items()
     }
 
     thresholds = None
@@ -395,23 +405,39 @@ def _indicator(entry: Any, agencies: dict[str, Agency]) -> Indicator:
     dfe = None
     if comp.get("dfe"):
         d = comp["dfe"]
-        _check_keys(d, {"file", "measure"}, {"file", "measure", "filters", "lait_code"}, ref, "comparator.dfe.")
+        _check_keys(
+            d,
+            {"file", "measure"},
+            {"file", "measure", "filters", "lait_code"},
+            ref,
+            "comparator.dfe.",
+        )
         dfe = DfeSource(
             str(d["file"]), str(d["measure"]),
             {str(k): str(v) for k, v in (d.get("filters") or {}).items()}, str(d.get("lait_code", "")),
         )  # fmt: skip
-    comparator = Comparator(_choice(comp["type"], TARGET_TYPES, ref, "comparator.type"), str(comp["source"]), dfe)
+    comparator = Comparator(
+        _choice(comp["type"], TARGET_TYPES, ref, "comparator.type"), str(comp["source"]), dfe
+    )
 
     alg = entry["algorithm"]
     if not isinstance(alg, dict):
         raise CatalogueError("must be a mapping", ref, "algorithm")
-    _check_keys(alg, {"formula", "numerator"}, {f.name for f in fields(Algorithm)}, ref, "algorithm.")
+    _check_keys(
+        alg, {"formula", "numerator"}, {f.name for f in fields(Algorithm)}, ref, "algorithm."
+    )
     rolling = alg.get("rolling_quarters", 1)
     if isinstance(rolling, bool) or not isinstance(rolling, int) or rolling < 1:
-        raise CatalogueError(f"{rolling!r} must be a whole number of quarters >= 1", ref, "algorithm.rolling_quarters")
+        raise CatalogueError(
+            f"{rolling!r} must be a whole number of quarters >= 1",
+            ref,
+            "algorithm.rolling_quarters",
+        )
     multiplier = _number(alg.get("multiplier", 1), ref, "algorithm.multiplier")
     if unit == "rate_per_10k" and multiplier != 10000:
-        raise CatalogueError("a rate per 10,000 needs multiplier 10000", ref, "algorithm.multiplier")
+        raise CatalogueError(
+            "a rate per 10,000 needs multiplier 10000", ref, "algorithm.multiplier"
+        )
     if unit == "percent" and multiplier != 100:
         raise CatalogueError("a percentage needs multiplier 100", ref, "algorithm.multiplier")
     algorithm = Algorithm(
@@ -445,7 +471,9 @@ def _indicator(entry: Any, agencies: dict[str, Agency]) -> Indicator:
         target_type=_choice(entry["target_type"], TARGET_TYPES, ref, "target_type"),
         targets_by_year=targets_by_year,
         frequency=_choice(entry["frequency"], FREQUENCIES, ref, "frequency"),
-        reporting_period=_choice(entry["reporting_period"], REPORTING_PERIODS, ref, "reporting_period"),
+        reporting_period=_choice(
+            entry["reporting_period"], REPORTING_PERIODS, ref, "reporting_period"
+        ),
         result_type=_choice(entry["result_type"], RESULT_TYPES, ref, "result_type"),
         unit=unit,
         precision=precision,
