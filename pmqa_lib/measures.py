@@ -368,21 +368,47 @@ def _fy_labels(fy: np.ndarray) -> np.ndarray:
     return labels[inv.ravel()]
 
 
+def _additive(unit: np.ndarray) -> np.ndarray:
+    """Units whose quarterly values add up (counts, rates on one population); percentages,
+    averages and ratios do not: their cumulative figure pools numerators and denominators."""
+    return np.isin(unit, ["number", "rate_per_10k"])
+
+
+def _pooled(df: pd.DataFrame, group: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Running sums of numerator and denominator within ``group`` over quarters holding both."""
+    num = df["numerator"].to_numpy(dtype="float64")
+    den = df["denominator"].to_numpy(dtype="float64")
+    both = ~np.isnan(num) & ~np.isnan(den) & ~np.isnan(df["value"].to_numpy())
+    s_num = pd.Series(np.where(both, num, 0.0), index=df.index).groupby(group).cumsum()
+    s_den = pd.Series(np.where(both, den, 0.0), index=df.index).groupby(group).cumsum()
+    return s_num.to_numpy(), s_den.to_numpy()
+
+
 def _add_ytd(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Year to date within each series and financial year, by result type."""
+    """Year to date within each series and financial year, by result type.
+
+    A cumulative percentage (or average, or ratio) pools the quarters' numerators and
+    denominators: 30/40 then 10/60 is 40/100 = 40%, not 75% + 16.7%. Without counts it falls
+    back to the mean of the quarterly values.
+    """
     v = df["value"].to_numpy()
     have = ~np.isnan(v)
-    grp = df.groupby(keys + ["fy"], sort=False, observed=True)
-    count = pd.Series(have.astype("int64"), index=df.index).groupby(grp.ngroup()).cumsum()
-    total = pd.Series(np.where(have, v, 0.0), index=df.index).groupby(grp.ngroup()).cumsum()
+    grp = df.groupby(keys + ["fy"], sort=False, observed=True).ngroup()
+    count = pd.Series(have.astype("int64"), index=df.index).groupby(grp).cumsum()
+    total = pd.Series(np.where(have, v, 0.0), index=df.index).groupby(grp).cumsum()
     count = count.to_numpy()
     total = total.to_numpy()
     rtype = df["result_type"].astype("str").to_numpy()
+    additive = _additive(df["unit"].astype("str").to_numpy())
+    p_num, p_den = _pooled(df, grp)
+    mult = df["multiplier"].fillna(1.0).astype("float64").to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = total / count
+        pooled = np.where(p_den > 0, p_num / p_den * mult, mean)
+    cumulative = np.where(additive, total, pooled)
     ytd = np.select(
         [rtype == "cumulative", rtype == "average", rtype == "snapshot"],
-        [np.where(count > 0, total, np.nan), np.where(count > 0, mean, np.nan), v],
+        [np.where(count > 0, cumulative, np.nan), np.where(count > 0, mean, np.nan), v],
         default=np.nan,
     )
     df["ytd"] = ytd
@@ -399,8 +425,9 @@ def _add_targets(df: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFrame
         target = pd.Series(merged["_t"].to_numpy(), index=df.index).fillna(target)
     df["target"] = target
     cumulative = df["result_type"].astype("str").to_numpy() == "cumulative"
-    # a cumulative indicator's target is per quarter: the YTD target adds one per quarter so far
-    # (Appendix 1: 75 new EISAs per quarter, 150 at Q2).
+    cumulative &= _additive(df["unit"].astype("str").to_numpy())
+    # a cumulative count's target is per quarter: the YTD target adds one per quarter so far
+    # (Appendix 1: 75 new EISAs per quarter, 150 at Q2); a cumulative percentage keeps its target.
     df["ytd_target"] = np.where(cumulative, target * df["quarter_in_year"], target)
     df["target_met"] = target_met(df["value"], df["target"], df["polarity"])
     df["ytd_target_met"] = target_met(df["ytd"], df["ytd_target"], df["polarity"])
@@ -453,6 +480,9 @@ def annual_measures(quarterly: pd.DataFrame, keys: Sequence[str] = ("indicator",
     q["_have"] = q["value"].notna()
     q["_v0"] = q["value"].fillna(0.0)
     q["_qy"] = np.where(q["_have"], q["quarter_in_year"], 0)
+    both = q["_have"] & q["numerator"].notna() & q["denominator"].notna()
+    q["_num"] = q["numerator"].where(both, 0.0)
+    q["_den"] = q["denominator"].where(both, 0.0)
     g = q.groupby(keys + ["fy"], sort=True, observed=True)
     agg = g.agg(
         fy_label=("fy_label", "first"),
@@ -464,7 +494,14 @@ def annual_measures(quarterly: pd.DataFrame, keys: Sequence[str] = ("indicator",
         n_quarters=("_have", "sum"),
         total=("_v0", "sum"),
         last_q=("_qy", "max"),
+        num=("_num", "sum"),
+        den=("_den", "sum"),
     ).reset_index()
+    mult = (
+        q.groupby(keys + ["fy"], sort=True, observed=True)["multiplier"].first().to_numpy()
+        if "multiplier" in q
+        else np.ones(len(agg))
+    )
     # the latest available quarter's value
     latest = (
         q[q["_have"]]
@@ -475,14 +512,18 @@ def annual_measures(quarterly: pd.DataFrame, keys: Sequence[str] = ("indicator",
     agg = agg.merge(latest.rename("latest").reset_index(), on=keys + ["fy"], how="left")
     n = agg["n_quarters"].to_numpy()
     rtype = agg["result_type"].astype("str").to_numpy()
+    additive = _additive(agg["unit"].astype("str").to_numpy())
+    den = agg["den"].to_numpy(dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = agg["total"].to_numpy() / n
+        pooled = np.where(den > 0, agg["num"].to_numpy(dtype="float64") / den * mult, mean)
+    cumulative_value = np.where(additive, agg["total"].to_numpy(), pooled)
     agg["value"] = np.select(
         [rtype == "cumulative", rtype == "average", rtype == "snapshot"],
-        [np.where(n > 0, agg["total"], np.nan), np.where(n > 0, mean, np.nan), agg["latest"]],
+        [np.where(n > 0, cumulative_value, np.nan), np.where(n > 0, mean, np.nan), agg["latest"]],
         default=np.nan,
     )
-    cumulative = rtype == "cumulative"
+    cumulative = (rtype == "cumulative") & additive
     agg["target"] = np.where(cumulative, agg["target"].astype("float64") * 4, agg["target"])
     agg["target_met"] = target_met(agg["value"], agg["target"], agg["polarity"])
     agg["note"] = np.where(
@@ -493,7 +534,7 @@ def annual_measures(quarterly: pd.DataFrame, keys: Sequence[str] = ("indicator",
     agg.loc[agg["value"].isna(), "display_value"] = NO_DATA["missing"]
     agg["period"] = agg["fy_label"]
     agg["kind"] = "annual"
-    return agg.drop(columns=["total", "last_q", "latest"])
+    return agg.drop(columns=["total", "last_q", "latest", "num", "den"])
 
 
 MEASURES_COLUMNS = [

@@ -252,3 +252,48 @@ def test_rates_need_populations_and_name_missing_years():
         quarterly_measures(obs_11(), CAT_11, None)
     q = quarterly_measures(obs_11(), CAT_11, POPS[POPS["year"] != 2015]).set_index("period")
     assert q.loc["2015Q2", "display_value"] == "no data: population missing"
+
+
+# A cumulative percentage (e.g. 2.2 re-referrals) pools its quarters' counts.
+CAT_PCT_CUM = pd.DataFrame(
+    {
+        "indicator": ["2.2"],
+        "polarity": ["low"],
+        "unit": ["percent"],
+        "precision": [1],
+        "result_type": ["cumulative"],
+        "multiplier": [100.0],
+        "rolling_quarters": [1],
+        "target": [24.0],
+    }
+)
+
+
+def _obs_pct():
+    return pd.DataFrame(
+        {
+            "indicator": "2.2",
+            "period": ["2015Q1", "2015Q2", "2015Q3", "2015Q4"],
+            "numerator": [30.0, 10.0, 20.0, 40.0],
+            "denominator": [40.0, 60.0, 100.0, 200.0],
+            "value": np.nan,
+            "status": "ok",
+        }
+    )
+
+
+def test_cumulative_percentage_ytd_pools_counts_not_percentages():
+    q = quarterly_measures(_obs_pct(), CAT_PCT_CUM, None).set_index("period")
+    # Q1 30/40 = 75%; Q2 10/60 = 16.7%; YTD = (30+10)/(40+60) = 40.0%, not 75 + 16.7 = 91.7
+    assert q.loc["2015Q2", "ytd"] == pytest.approx(40.0)
+    assert q.loc["2015Q2", "ytd_display"] == "40.0"
+    # the target of a percentage is not multiplied by the quarters so far
+    assert q.loc["2015Q2", "ytd_target"] == 24.0
+
+
+def test_cumulative_percentage_annual_pools_counts():
+    a = annual_measures(quarterly_measures(_obs_pct(), CAT_PCT_CUM, None)).set_index("period")
+    # (30+10+20+40) / (40+60+100+200) = 100/400 = 25.0%; target stays 24 (not 96)
+    assert a.loc["2015/16", "value"] == pytest.approx(25.0)
+    assert a.loc["2015/16", "target"] == 24.0
+    assert not bool(a.loc["2015/16", "target_met"])  # low is good: 25.0 > 24
