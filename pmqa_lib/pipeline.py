@@ -8,7 +8,6 @@ prints one progress line with its time; :func:`print_summary` closes a run.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import time
 from collections.abc import Iterator
@@ -118,31 +117,29 @@ def quarter_summary(quarter: Quarter, paths: Paths) -> dict:
     """What a run produced, read back from the processed and report folders."""
     proc, rep = paths.processed_dir(quarter), paths.report_dir(quarter)
     summary: dict = {"quarter": quarter.label, "report": None, "pdf": None}
-    if (rep / "board_report.html").exists():
-        summary["report"] = str(rep / "board_report.html")
-    if (rep / "board_report.pdf").exists():
-        summary["pdf"] = str(rep / "board_report.pdf")
+    for key, name in (("report", "board_report.html"), ("pdf", "board_report.pdf")):
+        if (rep / name).exists():
+            summary[key] = str(rep / name)
     if (proc / "assurance.csv").exists():
         a = pd.read_csv(proc / "assurance.csv", dtype={"indicator": str})
         counts = a["rag"].value_counts()
         summary["rag"] = {k: int(counts.get(k, 0)) for k in ("Red", "Amber", "Green")}
-        summary["no_rag"] = int(a["rag"].isna().sum())
-        if "disagreement" in a:
-            summary["disagreements"] = int(
-                a["disagreement"].astype(str).str.lower().eq("true").sum()
-            )
-    if (proc / "validation.json").exists():
-        v = json.loads((proc / "validation.json").read_text(encoding="utf-8"))
-        summary["validation"] = v.get("summary", {})
+        unrated = a["rag"].isna()
+        no_data = unrated & a["status"].ne("ok")
+        summary["no_data"] = int(no_data.sum())
+        # an indicator with a value but no target or thresholds (e.g. CSCB03) is monitored, not rated
+        summary["not_rated"] = int((unrated & ~no_data).sum())
+        summary["disagreements"] = int(a["disagreement"].astype(str).str.lower().eq("true").sum())
     if (proc / "returns_rejected.csv").exists():
-        rej = pd.read_csv(proc / "returns_rejected.csv", dtype=str)
-        summary["rejected_rows"] = len(rej)
+        summary["rejected_rows"] = len(pd.read_csv(proc / "returns_rejected.csv", dtype=str))
     if (proc / "chase_list.csv").exists():
         chase = pd.read_csv(proc / "chase_list.csv", dtype=str)
-        summary["missing"] = len(chase)
-        summary["missing_agencies"] = (
-            sorted(chase["agency"].dropna().unique()) if "agency" in chase else []
-        )
+        status = chase["status"] if "status" in chase else pd.Series("missing", index=chase.index)
+        summary["chase"] = {
+            "missing": int(status.eq("missing").sum()),
+            "rejected": int(status.eq("rejected").sum()),
+            "agencies": sorted(chase["agency"].dropna().unique()),
+        }
     return summary
 
 
@@ -150,19 +147,22 @@ def print_summary(quarter: Quarter, paths: Paths) -> int:
     s = quarter_summary(quarter, paths)
     print(f"\n{quarter.long_label}")
     if s.get("report"):
-        print(f"  report:     {s['report']}")
+        print(f"  report:      {s['report']}")
     if s.get("pdf"):
-        print(f"  pdf:        {s['pdf']}")
+        print(f"  pdf:         {s['pdf']}")
     if "rag" in s:
         r = s["rag"]
-        print(f"  RAG:        {r['Red']} Red, {r['Amber']} Amber, {r['Green']} Green", end="")
-        print(f", {s['no_rag']} no data" if s.get("no_rag") else "")
-    if "disagreements" in s:
+        print(
+            f"  RAG:         {r['Red']} Red, {r['Amber']} Amber, {r['Green']} Green; "
+            f"{s['no_data']} no data; {s['not_rated']} monitored without a target"
+        )
         print(f"  lead officer RAG disagreements: {s['disagreements']}")
-    print(
-        f"  rejected rows: {s.get('rejected_rows', 0)}; missing returns (chase list): {s.get('missing', 0)}"
-    )
-    if s.get("missing_agencies"):
-        print(f"  chase:      {', '.join(s['missing_agencies'])}")
-    print(f"  validation: {paths.processed_dir(quarter) / 'validation_report.html'}")
+    print(f"  rows rejected by validation: {s.get('rejected_rows', 0)}")
+    chase = s.get("chase")
+    if chase:
+        print(
+            f"  chase list:  {chase['missing']} not returned, {chase['rejected']} rejected"
+            + (f" ({', '.join(chase['agencies'])})" if chase["agencies"] else "")
+        )
+    print(f"  validation:  {paths.processed_dir(quarter) / 'validation_report.html'}")
     return 0
