@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 
+from pmqa_lib.errors import UsageError
 from pmqa_lib.periods import QUARTER_FORM, PeriodError, Quarter
 
 log = logging.getLogger("pmqa")
@@ -18,10 +19,6 @@ log = logging.getLogger("pmqa")
 
 # Raised by library modules for input the user can fix (names, so that cli imports nothing heavy).
 _USER_ERRORS = {"CatalogueError", "LAResolutionError", "PublicDataError", "PeriodError"}
-
-
-class UsageError(Exception):
-    """A problem the user can fix from the command line; printed as one line, exit 2."""
 
 
 def _quarter(text: str | None) -> Quarter:

@@ -90,7 +90,7 @@ def run_report(quarter: Quarter, paths: Paths, pdf: bool = True) -> int:
 def run_drilldown(quarter: Quarter, indicator: str, paths: Paths) -> int:
     from pmqa_lib import export
     from pmqa_lib.catalogue import load_catalogue
-    from pmqa_lib.cli import UsageError
+    from pmqa_lib.errors import UsageError
 
     if not indicator:
         raise UsageError("IND is empty: give an indicator reference, e.g. IND=1.1")

@@ -52,3 +52,15 @@ def test_unknown_local_authority_is_one_line_not_a_traceback(capsys):
     assert main(["profile", "Atlantis"]) == 2
     err = capsys.readouterr().err.strip()
     assert "Traceback" not in err and err.startswith("pmqa:") and "Atlantis" in err
+
+
+@pytest.mark.parametrize("ind, words", [("9.9", "not in the catalogue"), ("", "IND is empty")])
+def test_make_drilldown_bad_indicator_is_one_line(ind, words):
+    """Run as `python -m pmqa_lib.cli` (as make does): the error is one line, no traceback."""
+    r = subprocess.run(
+        [sys.executable, "-m", "pmqa_lib.cli", "drilldown", "2015Q2", ind],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert r.stderr.startswith("pmqa:") and words in r.stderr
