@@ -156,6 +156,14 @@ def _locate(failures: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     out["value"] = _sent_values(rows, f["column"]).to_numpy()
     gx_value = f["value"].to_numpy()
     out["value"] = np.where(pd.isna(out["value"]), gx_value, out["value"])
+    # a falling year-to-date total: name the figure as sent (value, else numerator), not GX's flag
+    falls = (f["rule"] == "cumulative_falls").to_numpy()
+    if falls.any():
+        sent = pd.to_numeric(rows["value"], errors="coerce").to_numpy()
+        num = pd.to_numeric(rows["numerator"], errors="coerce").to_numpy()
+        use_num = falls & np.isnan(sent)
+        out.loc[falls, "value"] = [f"{v:g}" for v in np.where(use_num, num, sent)[falls]]
+        out.loc[use_num, "column"] = "numerator"
     if "result" in rows:  # a range rule on a result worked out from numerator and denominator
         derived = f["rule"].str.startswith("result_").to_numpy() & rows["value"].isna().to_numpy()
         calc = [

@@ -299,3 +299,8 @@ def test_shipped_2015Q2_revision_is_recorded(tmp_path):
     assert hit[["period", "old_numerator", "new_numerator"]].values.tolist() == [
         ["2015Q1", 178.0, 174.0]
     ]
+    # the lowered year-to-date total is a warning that names the numerator as sent
+    w = outcome.failures[outcome.failures["rule"] == "cumulative_falls"]
+    assert w[["source_file", "source_row", "column", "value"]].astype(str).values.tolist() == [
+        [rev["file"], str(rev["row"]), "numerator", "174"]
+    ]
