@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 COMPARATORS = {"England": "england", "SN": "sn", "Region": "region"}
 TARGET_TYPE_COMPARATOR = {"E": "england", "SN": "sn", "R": "region"}
+#: the quarter (1-4) whose return carries an annual indicator's result, by reporting period
+#: (catalogue conventions: financial and calendar years with the Q4 return, school years with Q1)
+ANNUAL_DUE_QUARTER = {"financial": 4, "calendar": 4, "school": 1}
 
 ASSURANCE_COLUMNS = [
     "indicator", "name", "agency", "lead_officer", "period", "value", "display_value", "target",
@@ -34,7 +37,9 @@ ASSURANCE_COLUMNS = [
     "mk_p_value", "mk_n", "sens_slope", "trend_significant", "mk_note", "spc_variation",
     "spc_assurance", "spc_warning", "spc_mean", "spc_lpl", "spc_upl", "spc_points", "band",
     "assurance", "rag", "previous_rag", "trigger", "next_step", "lead_rag", "disagreement",
-    "disagreement_note", "status", "note",
+    "disagreement_note", "status", "note", "result_period", "result_label", "next_due",
+    "previous_result_value", "previous_result_label", "previous_result_target",
+    "previous_result_target_met",
 ]  # fmt: skip
 
 
@@ -97,6 +102,163 @@ def comparator_values(comparators: pd.DataFrame | None, quarter: Quarter) -> pd.
     return out[cols]
 
 
+# ---------------------------------------------------------------------------------------
+# Annual indicators
+
+
+def annual_slot(ordinal, due_quarter) -> np.ndarray:
+    """The annual period a quarter belongs to: its due quarter and the three quarters before it.
+
+    The slot number is the financial year (``Quarter.fy``) of the due quarter, so consecutive
+    annual results have consecutive slots. A calendar-year indicator (due Q4) reported in
+    2014Q4 is slot 2014 (calendar 2014); a school-year one (due Q1) reported in 2015Q1 is slot
+    2015 (school year 2014/15); 2015Q2 to 2016Q1 all belong to school-year slot 2016.
+    """
+    o = np.asarray(ordinal, dtype="int64")
+    d = np.asarray(due_quarter, dtype="int64")
+    return (o + 4 - d) // 4
+
+
+def annual_due_ordinal(slot, due_quarter) -> np.ndarray:
+    """The quarter ordinal (``Quarter.ordinal``) whose return carries slot ``slot``'s result."""
+    return 4 * np.asarray(slot, dtype="int64") + np.asarray(due_quarter, dtype="int64") - 1
+
+
+def annual_period_label(slot, reporting_period) -> np.ndarray:
+    """What an annual result covers, as people say it.
+
+    ``financial`` slot 2014 -> "2014/15 (financial year)"; ``calendar`` slot 2014 ->
+    "calendar 2014"; ``school`` slot 2015 -> "2014/15 (school year)".
+    """
+    sl = pd.Series(np.asarray(slot, dtype="int64"))
+    rp = np.asarray(reporting_period, dtype=object)
+
+    def fy(start: pd.Series) -> pd.Series:
+        return start.astype(str) + "/" + ((start + 1) % 100).astype(str).str.zfill(2)
+
+    out = np.select(
+        [rp == "financial", rp == "calendar", rp == "school"],
+        [fy(sl) + " (financial year)", "calendar " + sl.astype(str), fy(sl - 1) + " (school year)"],
+        default="",
+    )
+    return out.astype(object)
+
+
+def quarter_labels(ordinal) -> np.ndarray:
+    """``Q2 2015/16`` for each quarter ordinal."""
+    o = pd.Series(np.asarray(ordinal, dtype="int64"))
+    fy = o // 4
+    return (
+        "Q" + (o % 4 + 1).astype(str) + " " + fy.astype(str) + "/"
+        + ((fy + 1) % 100).astype(str).str.zfill(2)
+    ).to_numpy(dtype=object)  # fmt: skip
+
+
+def series_points(hist: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """The points trend and SPC run on, with a time column ``_t``.
+
+    A quarterly indicator keeps every quarter (``_t`` = the quarter ordinal). An annual indicator
+    keeps one point per annual period (``_t`` = :func:`annual_slot`): the reported result, or the
+    due quarter's row (rejected or missing) when none was reported, so consecutive annual results
+    sit next to each other in time and a missed year leaves a gap. ``hist`` needs ``_ord``,
+    ``frequency``, ``reporting_period`` and ``value``.
+    """
+    keys = list(keys)
+    annual = hist["frequency"].eq("annual").to_numpy()
+    due_q = hist["reporting_period"].map(ANNUAL_DUE_QUARTER).fillna(4).astype("int64")
+    o = hist["_ord"].to_numpy(dtype="int64")
+    slot = annual_slot(o, due_q)
+    is_due = o == annual_due_ordinal(slot, due_q)
+    has = hist["value"].notna().to_numpy()
+    pts = hist.assign(_t=np.where(annual, slot, o), _has=has, _due=is_due)
+    pts = pts[~annual | has | is_due]
+    ann = pts["frequency"].eq("annual")
+    # one point per annual period: a reported value wins over the due quarter's empty row
+    one = (
+        pts[ann]
+        .sort_values([*keys, "_t", "_has", "_ord"], kind="stable")
+        .drop_duplicates([*keys, "_t"], keep="last")
+    )
+    return pd.concat([pts[~ann], one]).sort_values([*keys, "_t"], kind="stable")
+
+
+def current_rows(
+    hist: pd.DataFrame, points: pd.DataFrame, quarter: Quarter, keys: Sequence[str]
+) -> pd.DataFrame:
+    """Each series' row for ``quarter``, with ``result_period``, ``result_label``, ``next_due``.
+
+    A quarterly indicator: the quarter's own row. An annual indicator: the result of the current
+    annual period if it has been reported (always so in its due quarter, where a missing return
+    stays missing); otherwise, outside the due quarter, the latest annual result (the previous
+    period's), carried with status "ok" and the note "latest annual result (<period>); next due in
+    <quarter>". When that previous period's return was itself rejected or missing, the row keeps
+    that status and the note says so: a board is never shown a result older than a year as current.
+    Also ``previous_result_*``: the annual result before the one shown (annual indicators only).
+    """
+    keys = list(keys)
+    now_q = hist[(hist["_ord"] == quarter.ordinal) & hist["frequency"].ne("annual")].copy()
+    now_q["result_period"] = quarter.code
+    now_q["result_label"] = quarter.label
+    now_q["next_due"] = ""
+
+    ann = points[points["frequency"].eq("annual")]
+    if ann.empty:
+        return now_q
+    due_q = ann["reporting_period"].map(ANNUAL_DUE_QUARTER).fillna(4).astype("int64")
+    t_now = annual_slot(np.full(len(ann), quarter.ordinal), due_q)
+    due_now = (quarter.ordinal == annual_due_ordinal(t_now, due_q)).astype(bool)
+    ann = ann.assign(_tnow=t_now, _duenow=due_now)
+    ann = ann[ann["_t"] <= ann["_tnow"]]
+    cur = ann[ann["_t"] == ann["_tnow"]]
+    reported_now = set(map(tuple, cur.loc[cur["_has"] | cur["_duenow"], keys].to_numpy()))
+    key_tuples = list(map(tuple, ann[keys].to_numpy()))
+    use_now = np.array([k in reported_now for k in key_tuples], dtype=bool)
+    want_t = np.where(use_now, ann["_tnow"], ann["_tnow"] - 1)
+    pick = ann[ann["_t"].to_numpy() == want_t].copy()
+    # the annual result before the one shown
+    before = ann[ann["_has"]][[*keys, "_t", "value", "target", "target_met", "reporting_period"]]
+    prev = pick[[*keys, "_t"]].merge(before, on=keys, suffixes=("", "_b"))
+    prev = prev[prev["_t_b"] < prev["_t"]].sort_values("_t_b").drop_duplicates(keys, keep="last")
+    prev = prev.assign(
+        previous_result_label=annual_period_label(prev["_t_b"], prev["reporting_period"]),
+    ).rename(
+        columns={"value": "previous_result_value", "target": "previous_result_target",
+                 "target_met": "previous_result_target_met"}
+    )  # fmt: skip
+    pick = pick.merge(
+        prev[[*keys, "previous_result_value", "previous_result_label", "previous_result_target",
+              "previous_result_target_met"]],
+        on=keys, how="left",
+    )  # fmt: skip
+    pd_due = pick["reporting_period"].map(ANNUAL_DUE_QUARTER).fillna(4).astype("int64")
+    period_label = annual_period_label(pick["_t"], pick["reporting_period"])
+    next_t = np.where(pick["_duenow"], pick["_tnow"] + 1, pick["_tnow"])
+    next_due = quarter_labels(annual_due_ordinal(next_t, pd_due))
+    due_label = quarter_labels(annual_due_ordinal(pick["_t"], pd_due))
+    carried = (pick["_t"] < pick["_tnow"]).to_numpy()
+    has = pick["_has"].to_numpy()
+    pick["result_period"] = pick["period"].astype(str)
+    pick["result_label"] = period_label
+    pick["next_due"] = next_due
+    gap = np.where(pick["status"].eq("rejected"), "was rejected", "was not received")
+    note = np.where(
+        carried & has,
+        "latest annual result (" + period_label + "); next due in " + next_due,
+        np.where(
+            has,
+            "annual result (" + period_label + "); next due in " + next_due,
+            "no data: the annual return for " + period_label + " due in " + due_label + " "
+            + gap + "; next due in " + next_due,
+        ),
+    )  # fmt: skip
+    pick["note"] = note
+    pick.loc[carried & has, "status"] = "ok"
+    pick["display_value"] = np.where(has, np.nan, pick["display_value"])
+    pick = pick.drop(columns=[c for c in pick.columns if c.startswith("_") and c != "_ord"])
+    pick = pick.drop(columns=["_ord"]).assign(_ord=quarter.ordinal, period=quarter.code)
+    return pd.concat([now_q, pick], ignore_index=True, sort=False)
+
+
 def _with_placeholders(
     observations: pd.DataFrame, catalogue: Catalogue, q: Quarter
 ) -> pd.DataFrame:
@@ -121,12 +283,20 @@ def assess_quarter(
     """Assurance rows for ``quarter`` from the quarterly measures (see :func:`run`)."""
     keys = list(keys)
     hist = quarterly[quarterly["_ord"] <= quarter.ordinal]
-    now = hist[hist["_ord"] == quarter.ordinal].copy()
+    sched = [c for c in ("frequency", "reporting_period") if c not in hist.columns]
+    if sched:
+        hist = hist.merge(catalogue_frame[["indicator", *sched]], on="indicator", how="left")
+    series = series_points(hist, keys)
+    now = current_rows(hist, series, quarter, keys)
 
-    trend = trend_table(hist, keys, "_ord", "value", "quarter_value", "polarity", settings.trend)
-    rebase = rebase_frame(settings.spc.rebase, "_ord") if settings.spc.rebase else None
-    points = xmr(hist, keys, "_ord", "quarter_value", "polarity", rebase, settings.spc)
-    spc = spc_summary(points, now[keys + ["target"]], keys, "_ord", settings.spc)
+    trend = trend_table(series, keys, "_t", "value", "quarter_value", "polarity", settings.trend)
+    rebase = None
+    if settings.spc.rebase:
+        rebase = rebase_frame(settings.spc.rebase, "_ord").merge(
+            series[["indicator", "_ord", "_t"]].drop_duplicates(), on=["indicator", "_ord"]
+        )
+    points = xmr(series, keys, "_t", "quarter_value", "polarity", rebase, settings.spc)
+    spc = spc_summary(points, now[keys + ["target"]], keys, "_t", settings.spc)
 
     a = now.merge(trend, on=keys, how="left").merge(spc, on=keys, how="left")
     cat_cols = ["indicator", "name", "agency", "lead_officer", "target_type", "green", "red"]
@@ -164,6 +334,10 @@ def assess_quarter(
         for row, c in zip(a.to_dict("records"), comp_for_target, strict=True)
     ]
     a["trajectory"] = a["trajectory"].fillna(INSUFFICIENT)
+    annual = a["frequency"].eq("annual").to_numpy()
+    for col in ("mk_note", "spc_warning"):
+        a[col] = a[col].astype(object)
+        a.loc[annual, col] = a.loc[annual, col].str.replace(" points", " annual results")
     # no value this quarter: trend and SPC of older points would read as current; blank them
     gone = a["value"].isna().to_numpy()
     a.loc[gone, "trajectory"] = INSUFFICIENT
@@ -184,6 +358,13 @@ def assess_quarter(
 
     res = asr.assess(a)
     a = pd.concat([a, res], axis=1)
+    # an annual result changes once a year: the watch is on the next annual result, not next quarter
+    watch = annual & (a["trigger"] == asr.TRIGGER_WATCH).to_numpy()
+    a.loc[watch, "trigger"] = asr.TRIGGER_WATCH_ANNUAL
+    a.loc[watch, "next_step"] = [
+        step.replace("watch next quarter", f"watch the next annual result (due in {due})")
+        for step, due in zip(a.loc[watch, "next_step"], a.loc[watch, "next_due"], strict=True)
+    ]
     no_value = a["value"].isna() & (a["status"] == "ok")
     a.loc[no_value, "next_step"] = "No value for this quarter: " + a.loc[no_value, "note"].astype(
         str
@@ -240,7 +421,11 @@ def run(
 
     quarterly = measures[measures["kind"] == "quarter"].copy()
     quarterly["_ord"] = period_ordinal(quarterly["period"])
-    quarterly = quarterly.merge(cat[["indicator", "multiplier"]], on="indicator", how="left")
+    quarterly = quarterly.merge(
+        cat[["indicator", "multiplier", "frequency", "reporting_period"]],
+        on="indicator",
+        how="left",
+    )
     current = assess_quarter(quarterly, cat, obs, comparators, q, st)
     previous = assess_quarter(quarterly, cat, obs, comparators, q.previous(), st)
     current = current.merge(

@@ -21,7 +21,8 @@ lead officer's proposed RAG beside the computed one.
    next step says so.
 3. Triggers (section 4.1.2 examples): Amber -> "watch next quarter"; Red with a missed target and
    a deteriorating trajectory -> "audit" (proposed to the multi-agency audit group); other Red ->
-   "watch next quarter"; Green -> "none".
+   "watch next quarter"; Green -> "none". For an annual indicator :func:`pmqa_lib.analytics.run`
+   writes "watch next annual result" instead (its result changes once a year).
 4. The lead officer's proposed RAG is shown beside the computed one; a difference is flagged for
    the Performance Management sub-group to scrutinise.
 """
@@ -39,6 +40,8 @@ EXCEPTION = "Trigger exception"
 UNSAFE = "Unsafe (Not assured)"
 WATCH = "Watch"
 TRIGGER_NONE, TRIGGER_WATCH, TRIGGER_AUDIT = "none", "watch next quarter", "audit"
+#: the watch trigger of an annual indicator (its result changes once a year)
+TRIGGER_WATCH_ANNUAL = "watch next annual result"
 RAGS = (GREEN, AMBER, RED)
 
 

@@ -19,10 +19,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from pmqa_lib import tables
 from pmqa_lib.catalogue import Catalogue
 from pmqa_lib.periods import Quarter
-from pmqa_lib.tables import _bool, format_number, no_data_text
+from pmqa_lib.tables import _bool, format_number, no_data_text, period_text
 
 NOUNS = {
     "rate_per_10k": "The rate",
@@ -79,23 +78,110 @@ def indicator_facts(
     now = q.loc[q["period"] == quarter.code, keep].drop_duplicates("indicator")
     prev = q.loc[q["period"] == quarter.previous().code, keep].drop_duplicates("indicator")
     prev = prev.rename(columns={c: f"previous_{c}" for c in keep if c != "indicator"})
-    cat = catalogue.to_frame()[["indicator", "unit", "precision", "polarity", "name"]]
+    cat = catalogue.to_frame()[["indicator", "unit", "precision", "polarity", "name", "frequency"]]
     a = assurance.drop(
         columns=[c for c in ("value", "target", "target_met", "status", "name") if c in assurance]
     )
     out = cat.merge(now, on="indicator", how="left").merge(prev, on="indicator", how="left")
     out = out.merge(a, on="indicator", how="left")
-    out["status"] = tables.effective_status(
-        out["status"].fillna("missing"), out["indicator"], catalogue, quarter
-    )
+    out["status"] = out["status"].fillna("missing")
     out["previous_status"] = out["previous_status"].fillna("missing")
     out["quarter_label"] = quarter.label
     out["previous_label"] = quarter.previous().label
+    out["previous_quarter_label"] = quarter.previous().label  # what previous_rag refers to
+    out["annual"] = out["frequency"].eq("annual")
+    return annual_facts(out, assurance)
+
+
+def annual_facts(facts: pd.DataFrame, assurance: pd.DataFrame) -> pd.DataFrame:
+    """For annual indicators, the facts of the annual result the assurance row rates.
+
+    Outside its due quarter an annual indicator's assurance row carries its latest annual result
+    (:func:`pmqa_lib.analytics.current_rows`); the sentence must speak of that result and the one
+    before it, not of this quarter's empty measures row. Labels become the periods the results
+    cover ("2014/15 (school year)"). Without ``result_label`` (an older assurance.csv) nothing
+    changes.
+    """
+    if "result_label" not in assurance or not facts["annual"].any():
+        return facts
+    a = assurance.drop_duplicates("indicator").set_index("indicator")
+    out = facts.copy()
+    sel = out["annual"].to_numpy() & out["indicator"].isin(a.index).to_numpy()
+    refs = out.loc[sel, "indicator"]
+    pairs = {
+        "value": "value", "target": "target", "target_met": "target_met", "status": "status",
+        "previous_value": "previous_result_value", "previous_target": "previous_result_target",
+        "previous_target_met": "previous_result_target_met", "quarter_label": "result_label",
+        "previous_label": "previous_result_label",
+    }  # fmt: skip
+    for mine, theirs in pairs.items():
+        if theirs in a:
+            out[mine] = out[mine].astype(object)
+            out.loc[sel, mine] = refs.map(a[theirs]).to_numpy()
+    out.loc[sel, "previous_status"] = np.where(
+        pd.isna(out.loc[sel, "previous_value"]), "missing", "ok"
+    )
     return out
+
+
+def period_phrase(label: object) -> str:
+    """``"2014/15 (school year)"`` -> ``"the 2014/15 school year"``; ``"calendar 2014"`` ->
+    ``"calendar 2014"``; a quarter label stays as it is."""
+    text = "" if _missing(label) else str(label)
+    return f"the {period_text(text)}" if text.endswith(")") and " (" in text else text
+
+
+def _target_clause(f: pd.Series, met_now: bool, met_before: bool | None) -> str:
+    t = format_target(f["target"], int(f["precision"]))
+    if met_now:
+        verb = {True: "still meets", False: "now meets", None: "meets"}[met_before]
+    else:
+        verb = {True: "no longer meets", False: "still does not meet", None: "does not meet"}[
+            met_before
+        ]
+    return f"{verb} the target of {t}"
+
+
+def _annual_movement(f: pd.Series) -> tuple[str, str]:
+    """The first sentence for an annual indicator: its latest annual result and the one before.
+
+    "The latest annual result, for the 2014/15 school year, is 96.2, up from 92.4 for the 2013/14
+    school year, and now meets the target of 95 (next due in Q1 2016/17)"
+    """
+    p = int(f["precision"])
+    now, before = f["value"], f["previous_value"]
+    this, last = period_phrase(f.get("quarter_label")), period_phrase(f.get("previous_label"))
+    nxt = f.get("next_due")
+    due = f" (next due in {nxt})" if not _missing(nxt) else ""
+    if _missing(now):
+        note = f.get("note")
+        why = str(note) if not _missing(note) else no_data_text(f["status"])
+        text = (
+            f"No annual result: {why[len('no data: ') :] if why.startswith('no data: ') else why}"
+        )
+        if not _missing(before):
+            text += f". The last annual result was {format_number(before, p)} for {last}"
+        return text, ""
+    b = format_number(now, p)
+    text = f"The latest annual result, for {this}, is {b}"
+    move = ""
+    if not _missing(before):
+        a = format_number(before, p)
+        da, db = float(a.replace(",", "")), float(b.replace(",", ""))
+        move = "rise" if db > da else "fall" if db < da else "none"
+        word = {"rise": "up from", "fall": "down from", "none": "the same as"}[move]
+        text += f", {word} {a} for {last}"
+    met_now = _bool(f.get("target_met"))
+    if not _missing(f.get("target")) and met_now is not None:
+        met_before = _bool(f.get("previous_target_met")) if not _missing(before) else None
+        text += f", and {_target_clause(f, met_now, met_before)}"
+    return text + due, move
 
 
 def _movement(f: pd.Series) -> tuple[str, str]:
     """(sentence about the value and target, movement word: rise / fall / none / '')."""
+    if bool(f.get("annual")) and not _missing(f.get("quarter_label")):
+        return _annual_movement(f)
     p = int(f["precision"])
     noun = NOUNS.get(f["unit"], "The value")
     now, before = f["value"], f["previous_value"]
@@ -133,21 +219,15 @@ def _movement(f: pd.Series) -> tuple[str, str]:
         else:
             text, move = f"{noun} stayed at {b}", "none"
     if has_target and met_now is not None:
-        t = format_target(target, p)
-        if met_now:
-            verb = {True: "still meets", False: "now meets", None: "meets"}[met_before]
-        else:
-            verb = {True: "no longer meets", False: "still does not meet", None: "does not meet"}[
-                met_before
-            ]
-        text += f" and {verb} the target of {t}"
+        text += f" and {_target_clause(f, met_now, met_before)}"
     return text, move
 
 
 def _trend(f: pd.Series, move: str) -> str:
     n = f.get("mk_n")
     pval = f.get("mk_p_value")
-    n_text = f"{int(n)} quarters" if not _missing(n) else "the quarters available"
+    unit = "annual results" if bool(f.get("annual")) else "quarters"
+    n_text = f"{int(n)} {unit}" if not _missing(n) else f"the {unit} available"
     if _missing(pval):
         return f"the series is too short to test for a trend ({n_text})"
     sig = bool(_bool(f.get("trend_significant")))
@@ -189,7 +269,18 @@ def _comparators(f: pd.Series) -> str:
     return f"It is {joined}."
 
 
+#: below this many points the SPC sentence only says there are too few to judge the variation
+SPC_MIN_POINTS = 5
+
+
 def _spc(f: pd.Series) -> str:
+    n = f.get("spc_points")
+    if not _missing(n) and int(n) < SPC_MIN_POINTS:
+        unit = "annual results" if bool(f.get("annual")) else "quarters"
+        return (
+            f"SPC (Making Data Count): too few points to judge the variation ({int(n)} {unit}; "
+            f"process limits need at least {SPC_MIN_POINTS})."
+        )
     var = "" if _missing(f.get("spc_variation")) else str(f["spc_variation"]).lower()
     ass = "" if _missing(f.get("spc_assurance")) else str(f["spc_assurance"]).lower()
     parts = []
@@ -233,7 +324,7 @@ def _rag(f: pd.Series) -> str:
         text = f"The computed RAG is {rag}{extra}"
         prev = f.get("previous_rag")
         if not _missing(prev):
-            text += f"; it was {prev} in {f['previous_label']}"
+            text += f"; it was {prev} in {f.get('previous_quarter_label', f['previous_label'])}"
         text += "."
         if bool(_bool(f.get("disagreement"))):
             lead_text = "no RAG" if _missing(lead) else str(lead)

@@ -238,8 +238,8 @@ def indicator_page(
     a = inputs.assurance.drop_duplicates("indicator").set_index("indicator")
     arow = a.loc[main.ref] if main.ref in a.index else None
     status = arow.get("status", "ok") if arow is not None else "missing"
-    if status == "missing" and not tables.due_this_quarter(main, q):
-        status = "not_due"
+    if pd.isna(status):
+        status = "missing"
     rag = arow.get("rag") if arow is not None else None
     if (rag is None or pd.isna(rag)) and status != "ok":
         rag = tables.no_data_text(status)
@@ -260,10 +260,13 @@ def indicator_page(
         + "</div>"
     )
     parts.append("<h4>Algorithm</h4>" + _algorithm(main))
-    series = charts.series_frame(inputs.measures, main.ref, q)
+    series = chart_series(inputs, main)
     if len(series):
         fig = charts.indicator_chart(series, main, _comparators(arow), spc_for(series, main))
-        parts.append(charts.img_tag(fig, charts.chart_alt_text(series, main)))
+        alt = charts.chart_alt_text(series, main)
+        if main.frequency == "annual":
+            alt = alt.replace(" by quarter, ", " by year, ").replace("quarter(s)", "year(s)")
+        parts.append(charts.img_tag(fig, alt))
     others = [r for r in main.linked if r not in refs]
     if others:
         parts.append(
@@ -272,6 +275,17 @@ def indicator_page(
         )
     parts.append("<h4>Commentary</h4>")
     crow = comments.loc[main.ref] if main.ref in comments.index else None
+    result_period = _result_period(arow, q)
+    if result_period != q:  # an annual result from an earlier return: its own commentary
+        earlier = tables.quarter_commentary(
+            inputs.observations, inputs.returns_accepted.iloc[0:0], result_period
+        )
+        crow = earlier.loc[main.ref] if main.ref in earlier.index else None
+        parts.append(
+            f'<p class="small">The latest annual result was returned in {esc(result_period.label)}'
+            f" ({esc(narrative.period_phrase(arow.get('result_label')))}); its commentary and"
+            " actions follow.</p>"
+        )
     commentary = crow["commentary"] if crow is not None else ""
     if status != "ok":
         parts.append(
@@ -303,6 +317,40 @@ def indicator_page(
         parts.append(f"<p><strong>Multi-agency audit:</strong> {esc(audits)}</p>")
     parts.append("</section>")
     return "".join(parts)
+
+
+def _result_period(arow: pd.Series | None, quarter: Quarter) -> Quarter:
+    """The quarter whose return holds the result the page rates (an annual indicator's latest
+    annual result may come from an earlier return); ``quarter`` when not known."""
+    text = arow.get("result_period") if arow is not None else None
+    try:
+        return Quarter.parse(str(text)) if isinstance(text, str) and text else quarter
+    except ValueError:
+        return quarter
+
+
+def chart_series(inputs: ReportInputs, ind: Indicator) -> pd.DataFrame:
+    """The chart's series (:func:`pmqa_lib.charts.series_frame`); for an annual indicator one point
+    per annual period (the quarters between due quarters are not gaps in the data), labelled by
+    the period it covers (:func:`annual_short_label`)."""
+    series = charts.series_frame(inputs.measures, ind.ref, inputs.quarter)
+    if ind.frequency != "annual" or series.empty:
+        return series
+    res = tables.annual_results(inputs.measures, ind)
+    res = res[res["period"].isin(series["period"])]
+    labels = [annual_short_label(int(s), ind.reporting_period) for s in res["slot"]]
+    out = series.set_index("period").loc[res["period"]].reset_index()
+    return out.assign(label=labels)
+
+
+def annual_short_label(slot: int, reporting_period: str) -> str:
+    """Two-line x-axis label of an annual period: slot 2014 -> "FY" over "14/15" (financial),
+    "cal" over "2014" (calendar); school slot 2015 -> "SY" over "14/15"."""
+    if reporting_period == "calendar":
+        return f"cal\n{slot}"
+    start = slot - 1 if reporting_period == "school" else slot
+    prefix = "SY" if reporting_period == "school" else "FY"
+    return f"{prefix}\n{start % 100:02d}/{(start + 1) % 100:02d}"
 
 
 def indicator_pages(inputs: ReportInputs, f: pd.DataFrame | None = None) -> list[str]:

@@ -15,6 +15,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import numpy as np
 import pandas as pd
 
+from pmqa_lib.analytics import (
+    ANNUAL_DUE_QUARTER,
+    annual_due_ordinal,
+    annual_period_label,
+    annual_slot,
+)
 from pmqa_lib.catalogue import Catalogue, Indicator
 from pmqa_lib.periods import Quarter, financial_year_label
 
@@ -72,17 +78,49 @@ def due_this_quarter(indicator: Indicator, quarter: Quarter) -> bool:
     (school years), as the catalogue's conventions say."""
     if indicator.frequency != "annual":
         return True
-    return quarter.q == (1 if indicator.reporting_period == "school" else 4)
+    return quarter.q == ANNUAL_DUE_QUARTER.get(indicator.reporting_period, 4)
 
 
-def effective_status(
-    status: pd.Series, indicators: pd.Series, catalogue: Catalogue, quarter: Quarter
-) -> pd.Series:
-    """``missing`` becomes ``not_due`` for an annual indicator outside its due quarter."""
-    due = indicators.map(
-        lambda r: due_this_quarter(catalogue[r], quarter) if r in catalogue.indicators else True
-    )
-    return status.where(~(status.eq("missing") & ~due.astype(bool)), "not_due")
+def period_text(label: object) -> str:
+    """An annual period label for a table cell: ``"2014/15 (school year)"`` ->
+    ``"2014/15 school year"`` (no brackets inside brackets); ``"calendar 2014"`` stays."""
+    text = "" if label is None or (isinstance(label, float) and math.isnan(label)) else str(label)
+    if text.endswith(")") and " (" in text:
+        head, tail = text[:-1].split(" (", 1)
+        return f"{head} {tail}"
+    return text
+
+
+def next_due_quarter(indicator: Indicator, quarter: Quarter) -> Quarter:
+    """The next quarter after ``quarter`` whose return carries the annual indicator's result."""
+    due = ANNUAL_DUE_QUARTER.get(indicator.reporting_period, 4)
+    nxt = quarter.next()
+    return Quarter(nxt.fy if nxt.q <= due else nxt.fy + 1, due)
+
+
+def annual_results(measures: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
+    """An annual indicator's results, one row per annual period, oldest first.
+
+    Columns: ``slot`` (the financial year of the due quarter, :func:`pmqa_lib.analytics.annual_slot`),
+    ``label`` ("2014/15 (school year)", "calendar 2014"), ``period`` (the quarter of the return
+    that carried it), value, target, target_met, status. A period whose due return was rejected or
+    missing keeps its row with that status; quarters between due quarters are not periods.
+    """
+    due = ANNUAL_DUE_QUARTER.get(indicator.reporting_period, 4)
+    q = _quarters(measures[measures["indicator"] == indicator.ref])
+    cols = ["slot", "label", "period", "value", "target", "target_met", "status"]
+    if q.empty:
+        return pd.DataFrame(columns=cols)
+    o = q["period"].map(lambda s: Quarter.parse(s).ordinal).to_numpy(dtype="int64")
+    slot = annual_slot(o, np.full(len(o), due))
+    is_due = o == annual_due_ordinal(slot, np.full(len(o), due))
+    has = q["value"].notna().to_numpy()
+    r = q.assign(slot=slot, _has=has, _o=o)[has | is_due]
+    r = r.sort_values(["slot", "_has", "_o"]).drop_duplicates("slot", keep="last")
+    r = r.assign(label=annual_period_label(r["slot"], [indicator.reporting_period] * len(r)))
+    if "status" not in r:
+        r["status"] = np.where(r["_has"], "ok", "missing")
+    return r[cols].reset_index(drop=True)
 
 
 def no_data_text(status: object) -> str:
@@ -209,7 +247,6 @@ def traffic_light_summary(
     a = sort_by_catalogue(assurance, catalogue).set_index("indicator")
     prev_label, this_label = quarter.previous().label, quarter.label
     status = a.get("status", pd.Series("ok", index=a.index)).fillna("missing")
-    status = effective_status(status, pd.Series(a.index, index=a.index), catalogue, quarter)
     rag_now = [
         r if isinstance(r, str) and r else ("not rated" if s == "ok" else no_data_text(s))
         for r, s in zip(a["rag"], status, strict=True)
@@ -287,6 +324,10 @@ def scorecard(
     ann = ann[ann["fy_label"] == prev].drop_duplicates("indicator")
     ann_text = pd.Series(_cell_texts(ann, prec).to_numpy(), index=ann["indicator"].to_numpy())
     out[f"{prev} Result"] = out["Ind ref"].map(ann_text).fillna(NOT_APPLICABLE)
+    annual_cells = {r: annual_year_cells(measures, catalogue[r], quarter) for r in refs
+                    if catalogue[r].frequency == "annual"}  # fmt: skip
+    for r, (last_year, _this_year) in annual_cells.items():
+        out.loc[out["Ind ref"] == r, f"{prev} Result"] = last_year
 
     qrows = _quarters(measures)
     qrows = qrows[(qrows["fy_label"] == fy) & (qrows["quarter_in_year"].astype(int) <= quarter.q)]
@@ -309,18 +350,45 @@ def scorecard(
     latest = latest_rows(measures, quarter).reset_index()
     ytd = pd.Series(_cell_texts(latest, prec, "ytd").to_numpy(), index=latest["indicator"])
     ytd = ytd + pd.Series(ytd_coverage(latest, quarter).to_numpy(), index=latest["indicator"])
-    # an annual indicator's "YTD" is its latest annual figure for this year, if published yet
-    ann_now = _annuals(measures)
-    ann_now = ann_now[ann_now["fy_label"] == fy].drop_duplicates("indicator")
-    ann_now_text = pd.Series(_cell_texts(ann_now, prec).to_numpy(), index=ann_now["indicator"])
-    not_due = ann_now["value"].isna().to_numpy() & (quarter.q < 4)
-    ann_now_text = ann_now_text.where(~not_due, NOT_YET_DUE)
+    # an annual indicator's "YTD" is the annual result reported this financial year, if any yet
+    ann_now = pd.Series({r: cells[1] for r, cells in annual_cells.items()}, dtype="object")
     out[f"{fy} YTD Result"] = np.where(
         annual_freq,
-        out["Ind ref"].map(ann_now_text).astype(object).fillna(NOT_APPLICABLE),
+        out["Ind ref"].map(ann_now).astype(object).fillna(NOT_APPLICABLE),
         out["Ind ref"].map(ytd).fillna(NO_DATA["missing"]),
     )
     return out
+
+
+def annual_year_cells(
+    measures: pd.DataFrame, indicator: Indicator, quarter: Quarter
+) -> tuple[str, str]:
+    """An annual indicator's scorecard cells: (last financial year's result, this year's).
+
+    Each is the annual result reported in that financial year's due quarter, labelled with the
+    period it covers where that is not the financial year ("96.2 (2014/15 (school year))"); this
+    year's is "not yet due (Q4 2015/16)" before its due quarter and the no-data words when the due
+    return was rejected or missing.
+    """
+    res = annual_results(measures, indicator).set_index("slot")
+    p = indicator.precision
+    due = Quarter(quarter.fy, ANNUAL_DUE_QUARTER.get(indicator.reporting_period, 4))
+
+    def cell(slot: int) -> str:
+        if slot not in res.index:
+            return NO_DATA["missing"]
+        row = res.loc[slot]
+        text = value_text(row["value"], p, row["status"])
+        if format_number(row["value"], p) and indicator.reporting_period != "financial":
+            text += f" ({period_text(row['label'])})"
+        return text
+
+    this_year = cell(quarter.fy)
+    if due > quarter and (
+        quarter.fy not in res.index or not format_number(res.loc[quarter.fy, "value"], p)
+    ):
+        this_year = f"{NOT_YET_DUE} ({due.label})"
+    return cell(quarter.fy - 1), this_year
 
 
 # ---------------------------------------------------------------------------------------
@@ -421,12 +489,7 @@ def indicator_page_table(
             target[col] = format_number(t, p) if t is not None else NOT_APPLICABLE
 
     if indicator.frequency == "annual":
-        for k in range(1, 5):
-            actual[f"{fy} Q{k}"] = NOT_APPLICABLE
-        fill(f"{fy} YTD", ann.loc[fy] if fy in ann.index else None)
-        if quarter.q < 4 and not format_number(ann["value"].get(fy), 6):
-            actual[f"{fy} YTD"], met[f"{fy} YTD"] = NOT_YET_DUE, ""
-        return _page_frame(actual, target, met, cols)
+        return annual_page_table(measures, indicator, quarter, years_back)
 
     qs = _quarters(m)
     qs = qs[qs["fy_label"] == fy].drop_duplicates("quarter_in_year")
@@ -449,6 +512,46 @@ def indicator_page_table(
         if cover and format_number(ytd_row.get("ytd"), 6):
             actual[f"{fy} YTD"] += cover
     return _page_frame(actual, target, met, cols)
+
+
+def annual_page_table(
+    measures: pd.DataFrame, indicator: Indicator, quarter: Quarter, years_back: int = 2
+) -> pd.DataFrame:
+    """An annual indicator's actual-versus-target table: one column per annual period it covers.
+
+    The columns are headed by what each result covers ("2013/14 (school year)", "calendar 2014"):
+    the latest period due by ``quarter`` and the ``years_back`` before it, then the next period
+    ("not yet due (Q1 2016/17)" until its return arrives). A period whose due return was rejected
+    or missing says so; a period before the indicator's first return is "NA" (not collected).
+    """
+    p = indicator.precision
+    due_q = ANNUAL_DUE_QUARTER.get(indicator.reporting_period, 4)
+    last = quarter.fy if Quarter(quarter.fy, due_q) <= quarter else quarter.fy - 1
+    slots = list(range(last - years_back, last + 2))
+    labels = annual_period_label(slots, [indicator.reporting_period] * len(slots))
+    res = annual_results(measures, indicator).set_index("slot")
+    first = min(res.index) if len(res) else last + 1
+    actual, target, met = {}, {}, {}
+    for slot, col in zip(slots, labels, strict=True):
+        t = indicator.target_for_year(financial_year_label(slot))
+        target[col] = format_number(t, p) if t is not None else NOT_APPLICABLE
+        if slot < first:  # before the indicator's first return: not collected then
+            actual[col], met[col] = NOT_APPLICABLE, ""
+            continue
+        if slot in res.index:
+            row = res.loc[slot]
+            actual[col] = value_text(row["value"], p, row["status"])
+            if pd.notna(row["target"]):
+                target[col] = format_number(row["target"], p)
+            met[col] = met_text(row["target_met"], row["value"], row["status"])
+            if format_number(row["value"], p) or slot <= last:
+                continue
+        if slot > last:
+            actual[col] = f"{NOT_YET_DUE} ({Quarter(slot, due_q).label})"
+        else:
+            actual[col] = NO_DATA["missing"]
+        met[col] = ""
+    return _page_frame(actual, target, met, list(labels))
 
 
 def _ytd_met(row: pd.Series, indicator: Indicator) -> str:
@@ -570,13 +673,12 @@ def returns_status(
 def no_data_indicators(
     assurance: pd.DataFrame, catalogue: Catalogue, quarter: Quarter | None = None
 ) -> pd.DataFrame:
-    """Indicators with no value this quarter, and why ("no data: return rejected", ...); annual
-    indicators outside their due quarter are left out (``quarter`` given)."""
+    """Indicators with no value this quarter, and why ("no data: return rejected", ...). An annual
+    indicator outside its due quarter has its latest annual result (status "ok") and is not listed;
+    ``quarter`` is accepted for compatibility and not used."""
     meta = _meta(catalogue)
     a = sort_by_catalogue(assurance, catalogue)
     status = a.get("status", pd.Series("ok", index=a.index)).fillna("missing")
-    if quarter is not None:
-        status = effective_status(status, a["indicator"], catalogue, quarter)
     a = a[~status.isin(["ok", "not_due"])]
     return pd.DataFrame(
         {

@@ -226,3 +226,121 @@ def test_quarter_without_value_shows_no_trend_or_spc_from_older_points():
     assert row["rag"] == "" and row["trigger"] == "none"
     assert row["next_step"].startswith("No data: the return was rejected")
     assert row["previous_rag"] == "Amber"
+
+
+# -------------------------------------------------------------------------------------------------
+# Annual indicators: the latest annual result outside the due quarter
+
+ANNUAL_BASE = {
+    "report": "indicator", "theme": "T", "focus_area": "Quality", "agency": "CMBC",
+    "lead_officer": "Someone", "polarity": "high", "what_good_looks_like": "High is good",
+    "target": 95, "target_type": "L", "frequency": "annual", "result_type": "snapshot",
+    "unit": "percent", "precision": 1, "comparator": {"type": "L", "source": "Local"},
+    "rag_thresholds": {"green": 95, "red": 85}, "further_assurance": "-", "trigger_points": "-",
+    "algorithm": {"formula": "A = B / C x 100", "numerator": "B", "denominator": "C",
+                  "multiplier": 100},
+    "how_safer": "-", "why_monitored": "-", "plausible_range": [0, 100],
+}  # fmt: skip
+ANNUAL_CATALOGUE = {
+    "board": CATALOGUE["board"],
+    "agencies": CATALOGUE["agencies"],
+    "indicators": [
+        {**ANNUAL_BASE, "ref": "9.1", "name": "Schools audit (school year)",
+         "reporting_period": "school"},
+        {**ANNUAL_BASE, "ref": "8.2", "name": "GP self-assessment (calendar year)",
+         "reporting_period": "calendar"},
+        {**ANNUAL_BASE, "ref": "CSCB24", "name": "Section 11 (financial year)",
+         "reporting_period": "financial", "target": 100,
+         "rag_thresholds": {"green": 100, "red": 90}},
+    ],
+}  # fmt: skip
+
+
+def annual_observations() -> pd.DataFrame:
+    """The shipped example's annual returns: 9.1 (school year, Q1 return) 88/105, 97/105,
+    101/105; 8.2 (calendar year, Q4 return) 20/26, 23/26; CSCB24 (financial year, Q4 return)
+    12/14 and a rejected 2014/15 return."""
+    rows = [
+        ("9.1", "2013Q1", 88, 105, "ok"), ("9.1", "2014Q1", 97, 105, "ok"),
+        ("9.1", "2015Q1", 101, 105, "ok"),
+        ("8.2", "2013Q4", 20, 26, "ok"), ("8.2", "2014Q4", 23, 26, "ok"),
+        ("CSCB24", "2013Q4", 12, 14, "ok"), ("CSCB24", "2014Q4", np.nan, np.nan, "rejected"),
+    ]  # fmt: skip
+    df = pd.DataFrame(rows, columns=["indicator", "period", "numerator", "denominator", "status"])
+    return df.assign(agency="CMBC", value=np.nan, proposed_rag=np.nan)
+
+
+def annual_run(quarter: str):
+    return run(annual_observations(), parse_catalogue(ANNUAL_CATALOGUE), POPS, None, quarter)
+
+
+def test_annual_slots_and_labels():
+    from pmqa_lib.analytics import annual_due_ordinal, annual_period_label, annual_slot
+
+    o = [Quarter.parse(p).ordinal for p in ("2014Q4", "2015Q1", "2015Q2", "2016Q1")]
+    # calendar (due Q4): 2014Q4 -> slot 2014; 2015Q1, 2015Q2 belong to the 2015Q4 slot (calendar
+    # 2015), 2016Q1 to the 2016Q4 one
+    assert list(annual_slot(o, [4] * 4)) == [2014, 2015, 2015, 2016]
+    # school (due Q1): 2014Q4 and 2015Q1 -> 2015 (due 2015Q1); 2015Q2 .. 2016Q1 -> 2016
+    assert list(annual_slot(o, [1] * 4)) == [2015, 2015, 2016, 2016]
+    assert annual_due_ordinal([2016], [1])[0] == Quarter.parse("2016Q1").ordinal
+    labels = annual_period_label([2014, 2014, 2015], ["financial", "calendar", "school"])
+    assert list(labels) == ["2014/15 (financial year)", "calendar 2014", "2014/15 (school year)"]
+
+
+def test_annual_outside_due_quarter_carries_latest_result():
+    _, a = annual_run("2015Q2")
+    a = a.set_index("indicator")
+    s = a.loc["9.1"]
+    # school year 2014/15, returned with 2015Q1: 101 / 105 = 96.19% -> 96.2, >= 95: Green band
+    assert s["status"] == "ok" and s["display_value"] == "96.2"
+    assert s["result_period"] == "2015Q1" and s["result_label"] == "2014/15 (school year)"
+    assert s["note"] == "latest annual result (2014/15 (school year)); next due in Q1 2016/17"
+    assert s["next_due"] == "Q1 2016/17"
+    assert s["band"] == "Green" and bool(s["target_met"])
+    # trajectory over the annual series 83.81, 92.38, 96.19: Sen's slope = median(8.57, 6.19,
+    # 3.81) = 6.19 per year x 2 years = 12.38, 13% of the median 92.38 (> 5%): improving
+    assert s["trajectory"] == "improving" and s["trend_arrow"] == "↑"
+    assert s["mk_n"] == 3 and np.isnan(s["mk_p_value"])
+    assert s["mk_note"] == "too short to test: 3 annual results (needs 5)"
+    assert s["spc_warning"].startswith("short series: 3 annual results")
+    assert s["rag"] == "Green" and s["assurance"] == "Safe (Assured)"
+    assert s["previous_rag"] == "Green"  # 2015Q1: the same result, in its due quarter
+    assert s["previous_result_value"] == pytest.approx(97 / 105 * 100)
+    assert s["previous_result_label"] == "2013/14 (school year)"
+
+    c = a.loc["8.2"]
+    # calendar 2014, returned with 2014Q4: 23 / 26 = 88.46% -> 88.5, Amber band (85 to 95)
+    assert c["status"] == "ok" and c["display_value"] == "88.5"
+    assert c["result_label"] == "calendar 2014" and c["next_due"] == "Q4 2015/16"
+    # two annual points 76.92 -> 88.46: +11.54 on a median of 82.69 (14%): improving
+    assert c["trajectory"] == "improving" and c["band"] == "Amber" and c["rag"] == "Amber"
+    assert c["trigger"] == "watch next annual result"
+    assert c["next_step"] == "Amber: watch the next annual result (due in Q4 2015/16)."
+    assert c["mk_note"] == "too short to test: 2 annual results (needs 5)"
+
+
+def test_annual_due_return_rejected_or_missing_is_not_replaced_by_an_older_result():
+    _, a = annual_run("2015Q2")
+    f = a.set_index("indicator").loc["CSCB24"]
+    # the 2014/15 return (due 2014Q4) was rejected: no value, even though 2013/14's 85.7 exists
+    assert f["status"] == "rejected" and np.isnan(f["value"]) and f["rag"] == ""
+    assert f["note"] == (
+        "no data: the annual return for 2014/15 (financial year) due in Q4 2014/15 was "
+        "rejected; next due in Q4 2015/16"
+    )
+    # 2016Q1 is 9.1's due quarter and no return came: missing, not the 2014/15 result
+    _, a2 = annual_run("2016Q1")
+    s = a2.set_index("indicator").loc["9.1"]
+    assert s["status"] == "missing" and np.isnan(s["value"])
+    assert s["display_value"] == "no data: not returned"
+    assert s["next_step"].startswith("No data: the return is missing")
+
+
+def test_annual_in_its_due_quarter_is_the_new_result():
+    _, a = annual_run("2015Q1")
+    s = a.set_index("indicator").loc["9.1"]
+    assert s["display_value"] == "96.2" and s["result_period"] == "2015Q1"
+    assert s["note"] == "annual result (2014/15 (school year)); next due in Q1 2016/17"
+    # 2014Q4 (previous quarter) carried 2014Q1's 92.4: Amber band (85 to 95)
+    assert s["previous_rag"] == "Amber"

@@ -116,3 +116,30 @@ def test_key_points_start_with_the_status():
         "The current status is GREEN. The rate rose from 55.1 to 65.0 and now meets the target of 60."
     )
     assert kp["CSCB05a"].endswith("Trigger: audit.")
+
+
+def test_annual_sentences_speak_of_the_annual_results():
+    from pmqa_lib.catalogue import parse_catalogue
+    from tests.test_assurance import ANNUAL_CATALOGUE, annual_run
+
+    m, a = annual_run("2015Q2")
+    f = narrative.indicator_facts(m, a, parse_catalogue(ANNUAL_CATALOGUE), Q2)
+    kp = narrative.key_points(f)
+    # 9.1: 97/105 = 92.4 (school year 2013/14) -> 101/105 = 96.2 (2014/15), target 95
+    assert kp["9.1"].startswith(
+        "The current status is GREEN. The latest annual result, for the 2014/15 school year, is "
+        "96.2, up from 92.4 for the 2013/14 school year, and now meets the target of 95 (next due "
+        "in Q1 2016/17)"
+    )
+    assert "for calendar 2014, is 88.5, up from 76.9 for calendar 2013" in kp["8.2"]
+    assert kp["CSCB24"].startswith(
+        "No annual result: the annual return for 2014/15 (financial year) due in Q4 2014/15 was "
+        "rejected; next due in Q4 2015/16. The last annual result was 85.7 for the 2013/14 "
+        "financial year"
+    )
+    text = " ".join(narrative.sentences(f.set_index("indicator").loc["9.1"]))
+    assert "too short to test for a trend (3 annual results)" in text
+    assert "it was Green in Q1 2015/16" in text  # the RAG history stays by quarter
+    # three points give no useful process limits: no "hit and miss" from them
+    assert "too few points to judge the variation (3 annual results" in text
+    assert "hit and missed" not in text

@@ -154,3 +154,52 @@ def test_quarter_commentary(inp):
     c = tables.quarter_commentary(inp.observations, inp.returns_accepted, Q2)
     assert c.loc["1.1", "action_timescale"] == "January 2016"
     assert "**GREEN**" in c.loc["1.1", "commentary"]
+
+
+# ---------------------------------------------------------------------------------------
+# Annual indicators (analytics.run on the shipped example's annual returns, tests/test_assurance)
+
+
+@pytest.fixture(scope="module")
+def annual():
+    from pmqa_lib.catalogue import parse_catalogue
+    from tests.test_assurance import ANNUAL_CATALOGUE, annual_run
+
+    measures, assurance = annual_run("2015Q2")
+    return measures, assurance, parse_catalogue(ANNUAL_CATALOGUE)
+
+
+def test_annual_page_table_is_headed_by_the_periods_its_results_cover(annual):
+    m, _, cat = annual
+    t = tables.indicator_page_table(m, cat["9.1"], Q2)
+    assert list(t.columns)[1:] == ["2012/13 (school year)", "2013/14 (school year)",
+                                   "2014/15 (school year)", "2015/16 (school year)"]  # fmt: skip
+    # 88/105 = 83.8, 97/105 = 92.4, 101/105 = 96.2; 2015/16 comes with the 2016Q1 return
+    assert t.iloc[0, 1:].tolist() == ["83.8", "92.4", "96.2", "not yet due (Q1 2016/17)"]
+    assert t.iloc[2, 1:].tolist() == ["No", "No", "Yes", ""]  # target 95
+    c = tables.indicator_page_table(m, cat["CSCB24"], Q2)
+    # first return 2013Q4 (12/14 = 85.7); 2014/15's return was rejected; 2012/13 not collected
+    assert c.iloc[0, 1:].tolist() == ["NA", "85.7", "no data: return rejected",
+                                      "not yet due (Q4 2015/16)"]  # fmt: skip
+
+
+def test_annual_scorecard_cells_name_the_period(annual):
+    m, a, cat = annual
+    sc = tables.scorecard(m, a, cat, Q2, report=None).set_index("Ind ref")
+    assert sc.loc["9.1", "2014/15 Result"] == "92.4 (2013/14 school year)"  # 2014Q1 return
+    assert sc.loc["9.1", "2015/16 YTD Result"] == "96.2 (2014/15 school year)"  # 2015Q1 return
+    assert sc.loc["8.2", "2014/15 Result"] == "88.5 (calendar 2014)"
+    assert sc.loc["8.2", "2015/16 YTD Result"] == "not yet due (Q4 2015/16)"
+    assert sc.loc["CSCB24", "2014/15 Result"] == "no data: return rejected"
+    assert sc.loc["9.1", "2015/16 Q2 Result"] == "NA"
+
+
+def test_annual_traffic_light_rates_the_latest_annual_result(annual):
+    _, a, cat = annual
+    tl = tables.traffic_light_summary(a, cat, Q2).set_index("Reference")
+    now, before = "Q2 2015/16 RAG rating", "Q1 2015/16 RAG rating"
+    assert tl.loc["9.1", now] == "Green" and tl.loc["9.1", before] == "Green"  # 96.2 >= 95
+    assert tl.loc["8.2", now] == "Amber"  # 88.5 in 85-95
+    assert tl.loc["CSCB24", now] == "no data: return rejected"
+    nodata = tables.no_data_indicators(a, cat, Q2)
+    assert nodata["Reference"].tolist() == ["CSCB24"]
