@@ -161,14 +161,17 @@ def next_step(assurance, trig, trajectory, status) -> np.ndarray:
 
 
 def reconcile(
-    rag, lead_rag, value_display, band, target, precision
+    rag, lead_rag, value_display, band, target, precision, trajectory=None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Flag where the lead officer's proposed RAG differs from the computed one.
 
     Returns
     -------
     (disagreement, note) : boolean array and a sentence for the sub-group, e.g. "Lead officer
-    proposed Green; computed Amber: 55.1 is in the Amber band against a target of 60."
+    proposed Green; computed Amber: 55.1 is in the Amber band against a target of 60." Where the
+    RAG differs from the band (the continuum moved it), the note gives the trajectory that did:
+    "... 300.1 is in the Green band against a target of 330.0, but the trajectory is
+    deteriorating."
     """
     rag = np.asarray(rag, dtype=object)
     lead = pd.Series(lead_rag, dtype=object).where(lambda s: s.isin(RAGS), "").to_numpy()
@@ -179,6 +182,10 @@ def reconcile(
     vd = np.asarray(value_display, dtype=object)
     b = np.asarray(band, dtype=object)
     target_part = np.where(t_text != "", " against a target of " + t_text.astype(str), "")
+    if trajectory is not None:
+        tr = np.asarray(trajectory, dtype=object).astype(str)
+        moved = (b != rag) & np.isin(tr, [IMPROVING, DETERIORATING])
+        target_part = np.where(moved, target_part + ", but the trajectory is " + tr, target_part)
     note = np.where(
         disagree,
         "Lead officer proposed "
@@ -217,8 +224,9 @@ def assess(frame: pd.DataFrame) -> pd.DataFrame:
     out["trigger"] = trig
     out["next_step"] = next_step(assurance, trig, frame["trajectory"], frame["status"])
     disagree, note = reconcile(
-        rag, frame["lead_rag"], frame["display_value"], band, frame["target"], frame["precision"]
-    )
+        rag, frame["lead_rag"], frame["display_value"], band, frame["target"], frame["precision"],
+        frame["trajectory"],
+    )  # fmt: skip
     out["disagreement"] = disagree
     out["disagreement_note"] = note
     return out

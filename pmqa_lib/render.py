@@ -92,6 +92,7 @@ def table(
     numeric_columns: Sequence[str] = (),
     row_header: str | None = None,
     group_column: str | None = None,
+    col_widths: Sequence[float] | None = None,
 ) -> str:
     """Render a DataFrame as an escaped HTML table.
 
@@ -105,6 +106,9 @@ def table(
     row_header : a column rendered as ``<th scope="row">``.
     group_column : a column shown as a full-width heading row each time its value changes (as
         Appendix 1 prints "1 Early Help" above its indicators), and not as a column.
+    col_widths : relative widths of the shown columns (after ``group_column`` is dropped), written
+        as a ``<colgroup>`` in percent; use with a ``table-layout: fixed`` class so long words wrap
+        instead of pushing the table past the page.
     """
     groups = None
     if group_column is not None and group_column in df.columns:
@@ -135,8 +139,20 @@ def table(
             cells.append(f"<{tag}{scope}{cls}>{content}</{tag}>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    cols = ""
+    if col_widths is not None:
+        if len(col_widths) != len(df.columns):
+            raise ValueError(
+                f"col_widths has {len(col_widths)} widths for {len(df.columns)} columns"
+            )
+        total = float(sum(col_widths))
+        cols = (
+            "<colgroup>"
+            + "".join(f'<col style="width: {100 * w / total:.2f}%">' for w in col_widths)
+            + "</colgroup>"
+        )
     return (
-        f'<table class="{esc(css_class)}">{cap}<thead><tr>{head}</tr></thead>'
+        f'<table class="{esc(css_class)}">{cap}{cols}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 

@@ -150,10 +150,32 @@ def scorecard(inputs: ReportInputs) -> str:
     return render.section(
         f"Scorecard {q.label}",
         intro
-        + render.table(df, numeric_columns=nums, row_header="Ind ref", css_class="data scorecard"),
+        + render.table(
+            df,
+            numeric_columns=nums,
+            row_header="Ind ref",
+            css_class="data scorecard",
+            col_widths=scorecard_widths(df.columns, nums),
+        ),  # fmt: skip
         css_class="section landscape",
         anchor="scorecard",
     )
+
+
+#: relative widths of the scorecard's text columns; each numeric column gets NUMBER_WIDTH
+SCORECARD_WIDTHS = {
+    "Objective description": 11, "Lead partner": 9, "Ind ref": 7.5, "Ind description": 30,
+    "Responsible officer": 14, "What is good performance?": 9,
+}  # fmt: skip
+NUMBER_WIDTH = 8
+
+
+def scorecard_widths(columns, numeric) -> list[float]:
+    """Column widths for the scorecard: the description widest, the numbers narrow, so it fits a
+    landscape A4 page with one to four quarters (Appendix 1's layout)."""
+    return [
+        NUMBER_WIDTH if c in set(numeric) else SCORECARD_WIDTHS.get(str(c), 10) for c in columns
+    ]
 
 
 def exceptions(inputs: ReportInputs) -> str:
@@ -166,7 +188,11 @@ def exceptions(inputs: ReportInputs) -> str:
             "indicator where the lead officer's proposed RAG differs from the computed one "
             "(for the Performance Management sub-group to scrutinise, section 4.1.2).</p>"
             + render.table(
-                df, rag_columns=("RAG (computed)", "RAG (lead officer)"), row_header="Reference"
+                df,
+                rag_columns=("RAG (computed)", "RAG (lead officer)"),
+                row_header="Reference",
+                css_class="data exceptions",
+                col_widths=[11, 19, 11, 11, 12, 17, 9, 17],
             )
         )
     return render.section(
@@ -221,7 +247,11 @@ def _comparators(row: pd.Series | None) -> dict[str, float]:
 
 
 def spc_for(series: pd.DataFrame, ind: Indicator) -> pd.DataFrame | None:
-    """SPC mean, limits, variation and rules per point (:func:`pmqa_lib.charts.spc_points`)."""
+    """SPC mean, limits, variation and rules per point (:func:`pmqa_lib.charts.spc_points`);
+    None (no limits drawn) below :data:`pmqa_lib.narrative.SPC_MIN_POINTS` points, where the
+    narrative says there are too few to judge the variation."""
+    if series["spc_value"].notna().sum() < narrative.SPC_MIN_POINTS:
+        return None
     try:
         return charts.spc_points(series, ind)
     except Exception as exc:  # a chart must never stop the report: draw it without limits
@@ -293,7 +323,8 @@ def indicator_page(
         )
     elif commentary:
         parts.append(
-            "<p><strong>Data commentary:</strong></p>" + render.text_block(commentary, "commentary")
+            '<p class="keep-with-next"><strong>Data commentary:</strong></p>'
+            + render.text_block(commentary, "commentary")
         )
     else:
         parts.append("<p><strong>Data commentary:</strong> none given with the return.</p>")
@@ -381,14 +412,32 @@ def audits_for(inputs: ReportInputs, ref: str) -> str:
 
 
 def audit_lines(df: pd.DataFrame) -> str:
-    """ "scheduled MAA 3 Neglect (lead ..., status ..., due ...)" for each audit, joined by "; "."""
+    """One line per audit, joined by "; ": a scheduled audit as "MAA 5. <audit> (lead auditor
+    Steve Woodhead, reported, due 30 Sep 2015)", one proposed by this quarter's trigger as
+    "proposed: <question> (lead auditor Alison Thornton)"."""
     out = []
-    for r in df.to_dict("records"):
-        bits = [f"{k.replace('_', ' ')} {r[k]}" for k in ("lead_auditor", "status", "current_due_date")
-                if k in r and pd.notna(r[k]) and str(r[k])]  # fmt: skip
-        head = " ".join(str(r[k]) for k in ("kind", "ref", "audit") if k in r and pd.notna(r[k]))
+    for rec in df.to_dict("records"):
+        get = _getter(rec)
+        bits = [f"lead auditor {get('lead_auditor')}"] if get("lead_auditor") else []
+        proposed = get("kind") == "proposed"
+        if get("status") and not proposed:
+            bits.append(get("status"))
+        due = pd.to_datetime(get("current_due_date") or None, errors="coerce")
+        if pd.notna(due):
+            bits.append(f"due {due.day} {due:%b %Y}")
+        head = f"proposed: {get('audit')}" if proposed else f"{get('ref')} {get('audit')}".strip()
         out.append(f"{head} ({', '.join(bits)})" if bits else head)
     return "; ".join(out)
+
+
+def _getter(rec: dict):
+    """``get(key)``: the record's value as trimmed text, "" when missing."""
+
+    def get(key: str) -> str:
+        v = rec.get(key)
+        return "" if v is None or pd.isna(v) else str(v).strip()
+
+    return get
 
 
 def _paths_of(inputs: ReportInputs):

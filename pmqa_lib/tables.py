@@ -412,14 +412,13 @@ def exception_report(assurance: pd.DataFrame, catalogue: Catalogue) -> pd.DataFr
         a["lead_rag"],
         strict=True,
     ):
-        parts = []
-        if rag in ("Amber", "Red"):
-            parts.append(f"computed RAG is {rag}")
-        if dis:
+        if dis and isinstance(note, str) and note:
+            reasons.append(note)  # "Lead officer proposed Green; computed Amber: 4.4 is in ..."
+        elif dis:
             lead_text = lead if isinstance(lead, str) and lead else "none"
-            detail = f": {note}" if isinstance(note, str) and note else ""
-            parts.append(f"lead officer proposed {lead_text}, computed {rag}{detail}")
-        reasons.append("; ".join(parts))
+            reasons.append(f"Lead officer proposed {lead_text}; computed {rag}.")
+        else:
+            reasons.append(f"Computed RAG is {rag}.")
     return pd.DataFrame(
         {
             "Reference": a["indicator"].to_numpy(),

@@ -87,6 +87,19 @@ def test_reconcile_flags_and_explains():
     assert note[1] == ""
 
 
+def test_reconcile_names_the_trajectory_when_the_continuum_moved_the_rag():
+    # 4.5 in the shipped example: 300.1 per 10,000, low is good, target 330: Green band, but
+    # deteriorating -> Trigger exception, Amber; the lead officer proposed Green
+    dis, note = reconcile(["Amber"], ["Green"], ["300.1"], ["Green"], [330.0], [1],
+                          ["deteriorating"])  # fmt: skip
+    assert bool(dis[0])
+    assert note[0] == (
+        "Lead officer proposed Green; computed Amber: 300.1 is in the Green band against a target "
+        "of 330.0, but the trajectory is deteriorating. For the Performance Management sub-group "
+        "to agree."
+    )
+
+
 # -------------------------------------------------------------------------------------------------
 # analytics.run on a hand-built 1.1 (framework Appendix 1)
 

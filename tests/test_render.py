@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from pmqa_lib import render
 
@@ -56,3 +57,27 @@ def test_table_group_rows_replace_the_column():
 def test_anchor_id():
     assert render.anchor_id("1.1") == "ind-1-1"
     assert render.anchor_id("CSCB 05a") == "ind-CSCB-05a"
+
+
+def test_table_col_widths_as_percent_colgroup():
+    df = pd.DataFrame({"Theme": ["A"], "Ref": ["1"], "Description": ["x"], "Q1": ["2"]})
+    out = render.table(df, group_column="Theme", col_widths=[1, 2, 1])
+    # widths are relative to the shown columns (Theme is a group row): 1/4, 2/4, 1/4
+    assert (
+        '<colgroup><col style="width: 25.00%"><col style="width: 50.00%">'
+        '<col style="width: 25.00%"></colgroup>'
+    ) in out
+    with pytest.raises(ValueError, match="2 widths for 3 columns"):
+        render.table(df, group_column="Theme", col_widths=[1, 2])
+
+
+def test_scorecard_widths_fit_one_to_four_quarters():
+    from pmqa_lib.report_pages import scorecard_widths
+
+    text = ["Objective description", "Lead partner", "Ind ref", "Ind description",
+            "Responsible officer", "What is good performance?"]  # fmt: skip
+    for quarters in range(1, 5):
+        nums = [f"n{i}" for i in range(3 + quarters + 1)]
+        w = scorecard_widths(text + nums, nums)
+        share = w[3] / sum(w)  # the description is the widest column at every quarter
+        assert max(w) == w[3] and share > 0.2
