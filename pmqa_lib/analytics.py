@@ -33,7 +33,7 @@ ASSURANCE_COLUMNS = [
     "indicator", "name", "agency", "lead_officer", "period", "value", "display_value", "target",
     "target_type", "target_met", "england", "england_status", "sn", "sn_status", "region",
     "region_status", "comparison_method", "lower_95", "upper_95", "lower_99_8", "upper_99_8",
-    "england_label", "sn_label", "region_label", "trajectory", "trend_arrow", "trajectory_change",
+    "england_label", "sn_label", "region_label", "trajectory", "trend_arrow", "trajectory_change", "trajectory_points",
     "mk_p_value", "mk_n", "sens_slope", "trend_significant", "mk_note", "spc_variation",
     "spc_assurance", "spc_warning", "spc_mean", "spc_lpl", "spc_upl", "spc_points", "band",
     "assurance", "rag", "previous_rag", "trigger", "next_step", "lead_rag", "disagreement",

@@ -15,6 +15,7 @@ apply it to every indicator.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ import pandas as pd
 from pmqa_lib.catalogue import Catalogue
 from pmqa_lib.periods import Quarter
 from pmqa_lib.tables import _bool, format_number, no_data_text, period_text
+from pmqa_lib.trend import DETERIORATING, IMPROVING, STEADY
 
 NOUNS = {
     "rate_per_10k": "The rate",
@@ -205,6 +207,7 @@ def _movement(f: pd.Series) -> tuple[str, str]:
         return text, ""
 
     a, b = format_number(before, p), format_number(now, p)
+    noun_l = noun[:1].lower() + noun[1:]
     if _missing(before):
         gap = no_data_text(f["previous_status"])[len("no data: ") :] or "no data"
         text = f"{noun} is {b} in {f['quarter_label']} (no value for {f['previous_label']}: {gap})"
@@ -213,41 +216,67 @@ def _movement(f: pd.Series) -> tuple[str, str]:
         # compare what the reader sees, so "rose" never sits beside two equal figures
         da, db = float(a.replace(",", "")), float(b.replace(",", ""))
         if db > da:
-            text, move = f"{noun} rose from {a} to {b}", "rise"
+            text, move = f"This quarter {noun_l} rose from {a} to {b}", "rise"
         elif db < da:
-            text, move = f"{noun} fell from {a} to {b}", "fall"
+            text, move = f"This quarter {noun_l} fell from {a} to {b}", "fall"
         else:
-            text, move = f"{noun} stayed at {b}", "none"
+            text, move = f"This quarter {noun_l} stayed at {b}", "none"
     if has_target and met_now is not None:
         text += f" and {_target_clause(f, met_now, met_before)}"
     return text, move
 
 
-def _trend(f: pd.Series, move: str) -> str:
-    n = f.get("mk_n")
-    pval = f.get("mk_p_value")
+def _horizon(f: pd.Series, n: object) -> str:
     unit = "annual results" if bool(f.get("annual")) else "quarters"
-    n_text = f"{int(n)} {unit}" if not _missing(n) else f"the {unit} available"
+    return f"{int(n)} {unit}" if not _missing(n) else f"the {unit} available"
+
+
+def trajectory_sentence(f: pd.Series) -> str:
+    """The trajectory as the traffic light's Trend column shows it, with its horizon.
+
+    "Over the last 4 quarters the trend is improving (↓: the percentage is falling, and low is
+    good)." The word and the arrow are the assurance row's ``trajectory`` and ``trend_arrow``,
+    exactly what the table beside it prints; the horizon is ``trajectory_points``.
+    """
+    traj = "" if _missing(f.get("trajectory")) else str(f["trajectory"])
+    if traj not in (IMPROVING, STEADY, DETERIORATING):
+        unit = "annual results" if bool(f.get("annual")) else "quarters"
+        return f"There are too few {unit} to judge the trend."
+    n = f.get("trajectory_points")
+    span = f"the last {_horizon(f, n)}" if not _missing(n) else "the latest quarters"
+    text = f"Over {span} the trend is {traj}"
+    arrow = "" if _missing(f.get("trend_arrow")) else str(f["trend_arrow"])
+    noun = NOUNS.get(f.get("unit"), "The value")
+    noun = noun[:1].lower() + noun[1:]
+    moving = {"\u2191": "rising", "\u2193": "falling"}.get(arrow)
+    pol = f.get("polarity")
+    if moving and pol in ("high", "low"):
+        text += f" ({arrow}: {noun} is {moving}, and {pol} is good)"
+    elif arrow:
+        text += f" ({arrow})"
+    return text + "."
+
+
+def significance_sentence(f: pd.Series) -> str:
+    """Mann-Kendall over the whole series, with its length: "Over 13 quarters there is a
+    statistically significant upward trend (Mann-Kendall, p = 0.04)."; a short series says so."""
+    n_text = _horizon(f, f.get("mk_n"))
+    pval = f.get("mk_p_value")
     if _missing(pval):
-        return f"the series is too short to test for a trend ({n_text})"
-    sig = bool(_bool(f.get("trend_significant")))
+        return f"The series is too short to test for a statistically significant trend ({n_text})."
+    p_text = format_p(float(pval))
+    if not bool(_bool(f.get("trend_significant"))):
+        return (
+            f"Over {n_text} there is no statistically significant trend (Mann-Kendall, {p_text})."
+        )
     slope = f.get("sens_slope")
     direction = ""
     if not _missing(slope):
-        direction = "upward" if float(slope) > 0 else "downward" if float(slope) < 0 else ""
-    p_text = format_p(float(pval))
-    stats = f"Mann-Kendall, {p_text}, {n_text}"
-    if not sig:
-        if move in ("rise", "fall"):
-            return f"the {move} is not statistically significant ({stats})"
-        return f"there is no statistically significant trend ({stats})"
-    trend_dir = direction or "a"
-    same = (move == "rise" and direction == "upward") or (
-        move == "fall" and direction == "downward"
+        direction = "upward " if float(slope) > 0 else "downward " if float(slope) < 0 else ""
+    return (
+        f"Over {n_text} there is a statistically significant {direction}trend "
+        f"(Mann-Kendall, {p_text})."
     )
-    if same:
-        return f"the {move} continues a statistically significant {direction} trend ({stats})"
-    return f"over {n_text} there is a statistically significant {trend_dir} trend (Mann-Kendall, {p_text})"
 
 
 def _comparators(f: pd.Series) -> str:
@@ -298,11 +327,13 @@ def _spc(f: pd.Series) -> str:
         )
     elif "pass" in ass:
         parts.append(
-            "the process limits sit on the good side of the target, so it should consistently be met"
+            "the process limits sit on the good side of the target, so on past performance it "
+            "should be met consistently"
         )
     elif "fail" in ass:
         parts.append(
-            "the process limits sit on the wrong side of the target, so it will not be met without change"
+            "the process limits sit on the wrong side of the target, so on past performance it "
+            "will not be met consistently unless the process changes"
         )
     if not parts:
         return ""
@@ -320,7 +351,7 @@ def _rag(f: pd.Series) -> str:
         text = "No RAG rating can be computed this quarter."
     else:
         ass = f.get("assurance")
-        extra = f" ({ass})" if not _missing(ass) else ""
+        extra = f", {ass}" if not _missing(ass) else ""
         text = f"The computed RAG is {rag}{extra}"
         prev = f.get("previous_rag")
         if not _missing(prev):
@@ -335,6 +366,9 @@ def _rag(f: pd.Series) -> str:
         elif not _missing(lead) and str(lead) == str(rag):
             text += " The lead officer's proposed RAG agrees."
     trig, nxt = f.get("trigger"), f.get("next_step")
+    if not _missing(nxt):  # "Amber: watch next quarter." -> "watch next quarter."
+        nxt = re.sub(r"^(?:Amber|Red|Green|Assured|Exception|Watch|No data): ", "", str(nxt))
+        nxt = nxt[:1].upper() + nxt[1:]
     trig = "" if _missing(trig) or str(trig).strip().lower() in ("none", "no data") else str(trig)
     if trig:
         text += f" Trigger: {trig}"
@@ -346,9 +380,10 @@ def _rag(f: pd.Series) -> str:
 
 def sentences(facts: pd.Series) -> list[str]:
     """The sentences for one indicator, from one row of :func:`indicator_facts`."""
-    first, move = _movement(facts)
+    first, _ = _movement(facts)
+    first = f"{first}." if not first.endswith(".") else first
     if not _missing(facts.get("value")):
-        first = f"{first}; {_trend(facts, move)}."
+        first += f" {trajectory_sentence(facts)} {significance_sentence(facts)}"
     out = [first]
     rag = _rag(facts) if facts.get("status") != "not_due" else ""
     spc = _spc(facts) if not _missing(facts.get("value")) else ""
@@ -368,10 +403,12 @@ def key_points(facts: pd.DataFrame) -> pd.Series:
     """The traffic-light summary's key point: current status, the movement sentence, the trigger."""
     out = []
     for _, f in facts.iterrows():
-        first, move = _movement(f)
+        first, _ = _movement(f)
         rag = f.get("rag")
         status = f"The current status is {str(rag).upper()}. " if not _missing(rag) else ""
         text = f"{status}{first}."
+        if not _missing(f.get("value")):
+            text += " " + trajectory_sentence(f)
         trig = f.get("trigger")
         if not _missing(trig) and str(trig).strip().lower() not in ("none", "no data"):
             text += f" Trigger: {trig}."

@@ -294,9 +294,11 @@ def indicator_page(
     if len(series):
         fig = charts.indicator_chart(series, main, _comparators(arow), spc_for(series, main))
         alt = charts.chart_alt_text(series, main)
-        if main.frequency == "annual":
+        css = "chart"
+        if main.frequency == "annual":  # a handful of yearly points: a smaller chart will do
             alt = alt.replace(" by quarter, ", " by year, ").replace("quarter(s)", "year(s)")
-        parts.append(charts.img_tag(fig, alt))
+            css = "chart chart-small"
+        parts.append(charts.img_tag(fig, alt, css))
     others = [r for r in main.linked if r not in refs]
     if others:
         parts.append(

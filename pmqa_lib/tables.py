@@ -254,6 +254,9 @@ def traffic_light_summary(
     trend = (
         a.get("trend_arrow", "").fillna("").astype(str) + " " + a["trajectory"].fillna("")
     ).str.strip()
+    # no value this quarter: the trend of older points is not shown as current (analytics blanks
+    # it), and "insufficient data" would misread a rejected return as a short series
+    trend = trend.where(status.eq("ok"), "no value this quarter")
     out = pd.DataFrame(
         {
             "Theme": meta.loc[a.index, "theme"].to_numpy(),

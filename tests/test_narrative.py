@@ -13,6 +13,7 @@ from pmqa_lib.periods import Quarter
 from tests.report_fixture import fixture_inputs
 
 Q2 = Quarter.parse("2015Q2")
+NUM = r"(\d[\d,]*(?:\.\d+)?)"  # 1,234.5 but not a full stop after it
 
 
 def facts_row(**over) -> pd.Series:
@@ -21,7 +22,7 @@ def facts_row(**over) -> pd.Series:
         value=65.04741671959526, previous_value=55.06197213995832, target=60.0,
         previous_target=60.0, target_met=True, previous_target_met=False, status="ok",
         previous_status="ok", mk_p_value=0.21, mk_n=8, sens_slope=1.2, trend_significant=False,
-        trajectory="improving", spc_variation="common cause", spc_assurance="hit and miss",
+        trajectory="improving", trend_arrow="\u2191", trajectory_points=4, spc_variation="common cause", spc_assurance="hit and miss",
         spc_warning="", rag="Green", previous_rag="Amber", lead_rag="Green", disagreement=False,
         trigger="none", next_step="", assurance="Safe (Assured)", england=np.nan, sn=np.nan,
         region=np.nan, quarter_label="Q2 2015/16", previous_label="Q1 2015/16",
@@ -30,12 +31,14 @@ def facts_row(**over) -> pd.Series:
     return pd.Series(base)
 
 
-def test_the_brief_example_sentence():
-    # 55.06 -> "55.1", 65.05 -> "65.0"; target 60 met now, missed before; MK p = 0.21 over 8
+def test_the_brief_example_sentence_names_each_horizon():
+    # 55.06 -> "55.1", 65.05 -> "65.0"; target 60 met now, missed before; the trajectory over the
+    # latest 4 quarters; MK p = 0.21 over all 8 quarters
     first = narrative.sentences(facts_row())[0]
     assert first == (
-        "The rate rose from 55.1 to 65.0 and now meets the target of 60; the rise is not "
-        "statistically significant (Mann-Kendall, p = 0.21, 8 quarters)."
+        "This quarter the rate rose from 55.1 to 65.0 and now meets the target of 60. Over the "
+        "last 4 quarters the trend is improving (\u2191: the rate is rising, and high is good). "
+        "Over 8 quarters there is no statistically significant trend (Mann-Kendall, p = 0.21)."
     )
 
 
@@ -46,20 +49,20 @@ def test_fall_and_missed_target_low_is_good():
     first = narrative.sentences(f)[0]
     # fell this quarter, but Sen's slope is upward: the sentence must not call the fall a trend
     assert first.startswith(
-        "The number fell from 444 to 401 and still does not meet the target of 350"
+        "This quarter the number fell from 444 to 401 and still does not meet the target of 350."
     )
-    assert "statistically significant upward trend (Mann-Kendall, p = 0.02)" in first
+    assert "Over 10 quarters there is a statistically significant upward trend" in first
 
 
 def test_equal_displayed_values_say_stayed():
     f = facts_row(value=65.04, previous_value=64.96)  # both show as 65.0
-    assert narrative.sentences(f)[0].startswith("The rate stayed at 65.0")
+    assert narrative.sentences(f)[0].startswith("This quarter the rate stayed at 65.0")
 
 
 def test_short_series_says_so_instead_of_a_p_value():
     f = facts_row(mk_p_value=np.nan, mk_n=3)
     first = narrative.sentences(f)[0]
-    assert "too short to test for a trend (3 quarters)" in first
+    assert "too short to test for a statistically significant trend (3 quarters)" in first
     assert "p =" not in first
 
 
@@ -99,7 +102,7 @@ def test_sentences_never_contradict_the_page_table():
         if now.startswith("no data"):
             assert first.startswith(f"No data for Q2 2015/16: {now[len('no data: ') :]}"), first
             continue
-        m = re.match(r"The \w+(?: \w+)* (?:rose|fell) from ([\d,.]+) to ([\d,.]+)", first)
+        m = re.match(rf"This quarter the [\w ]+? (?:rose|fell) from {NUM} to {NUM}", first)
         assert m, first
         assert (m.group(1), m.group(2)) == (before, now)
         if met == "Yes":
@@ -113,7 +116,9 @@ def test_key_points_start_with_the_status():
     facts = narrative.indicator_facts(inp.measures, inp.assurance, inp.catalogue, Q2)
     kp = narrative.key_points(facts)
     assert kp["1.1"] == (
-        "The current status is GREEN. The rate rose from 55.1 to 65.0 and now meets the target of 60."
+        "The current status is GREEN. This quarter the rate rose from 55.1 to 65.0 and now meets "
+        "the target of 60. Over the last 4 quarters the trend is improving (\u2191: the rate is "
+        "rising, and high is good)."
     )
     assert kp["CSCB05a"].endswith("Trigger: audit.")
 
@@ -138,8 +143,103 @@ def test_annual_sentences_speak_of_the_annual_results():
         "financial year"
     )
     text = " ".join(narrative.sentences(f.set_index("indicator").loc["9.1"]))
-    assert "too short to test for a trend (3 annual results)" in text
+    assert "too short to test for a statistically significant trend (3 annual results)" in text
+    assert "Over the last 3 annual results the trend is improving" in kp["9.1"]
     assert "it was Green in Q1 2015/16" in text  # the RAG history stays by quarter
     # three points give no useful process limits: no "hit and miss" from them
     assert "too few points to judge the variation (3 annual results" in text
     assert "hit and missed" not in text
+
+
+# ---------------------------------------------------------------------------------------
+# Every indicator of the shipped 2015Q2 run: no key point contradicts the table beside it
+
+MOVE = re.compile(
+    rf"This quarter the [\w ]+? (?:(rose|fell) from {NUM} to {NUM}|(stayed) at {NUM})"
+)
+ANNUAL_MOVE = re.compile(
+    rf"The latest annual result, for .+?, is {NUM}(?:, (up from|down from|the same as) {NUM} for )?"
+)
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+@pytest.mark.slow
+def test_shipped_key_points_never_contradict_the_tables(example_processed):
+    from pmqa_lib.report_data import load_report_inputs
+
+    inp = load_report_inputs(Q2, example_processed)
+    facts = narrative.indicator_facts(inp.measures, inp.assurance, inp.catalogue, Q2)
+    kp = narrative.key_points(facts)
+    tl = tables.traffic_light_summary(inp.assurance, inp.catalogue, Q2, kp).set_index("Reference")
+    a = inp.assurance.set_index("indicator")
+    checked = {"moves": 0, "trends": 0, "targets": 0, "no data": 0}
+    for ref, row in tl.iterrows():
+        point, rag = row["Key points / trend / action"], row["Q2 2015/16 RAG rating"]
+        ind = inp.catalogue[ref]
+        page = tables.indicator_page_table(inp.measures, ind, Q2).set_index("")
+        # 1. the status named is the table's RAG
+        if rag in ("Red", "Amber", "Green"):
+            assert point.startswith(f"The current status is {rag.upper()}. "), (ref, point)
+        else:
+            assert "current status" not in point, (ref, point)
+        # 2. the trend: the same word and arrow as the Trend column, and the arrow read right
+        arrow, _, word = row["Trend"].partition(" ")
+        if word in ("improving", "steady", "deteriorating"):
+            assert f"the trend is {word} ({arrow}" in point, (ref, point)
+            moving = {"\u2191": "rising", "\u2193": "falling"}.get(arrow)
+            if moving:
+                assert f"is {moving}, and {ind.polarity} is good)" in point, (ref, point)
+            checked["trends"] += 1
+        else:
+            assert "the trend is" not in point, (ref, point)
+        # 3. the values quoted are the page table's, and the direction word is their sign
+        if ind.frequency == "annual":
+            reported = [c for c in page.columns if not page.loc["Actual", c].startswith("not yet")]
+            now_col, before_col = reported[-1], reported[-2]
+        else:
+            now_col, before_col = "2015/16 Q2", "2015/16 Q1"
+        now, before = page.loc["Actual", now_col], page.loc["Actual", before_col]
+        if now.startswith("no data"):
+            assert point.startswith("No data for Q2 2015/16: "), (ref, point)
+            assert now[len("no data: ") :] in point, (ref, point)
+            checked["no data"] += 1
+            continue
+        if ind.frequency == "annual":
+            m = ANNUAL_MOVE.search(point)
+            assert m and m.group(1) == now, (ref, point)
+            word_, quoted = m.group(2), m.group(3)
+            sign = {"up from": 1, "down from": -1, "the same as": 0}[word_]
+        else:
+            m = MOVE.search(point)
+            assert m, (ref, point)
+            if m.group(4):
+                sign, quoted, shown = 0, before, m.group(5)
+            else:
+                sign = 1 if m.group(1) == "rose" else -1
+                quoted, shown = m.group(2), m.group(3)
+            assert shown == now, (ref, point, now)
+        assert quoted == before, (ref, point, before)
+        assert (_num(now) > _num(before)) - (_num(now) < _num(before)) == sign, (ref, point)
+        checked["moves"] += 1
+        # 4. meets / does not meet follows the table's Target met?
+        met = page.loc["Target met?", now_col]
+        if met == "Yes":
+            assert "meets the target" in point and "not meet" not in point, (ref, point)
+            assert "no longer meets" not in point, (ref, point)
+            checked["targets"] += 1
+        elif met == "No":
+            assert "not meet" in point or "no longer meets" in point, (ref, point)
+            checked["targets"] += 1
+        # 5. the long narrative's Mann-Kendall direction is Sen's slope's sign
+        text = " ".join(narrative.sentences(facts.set_index("indicator").loc[ref]))
+        slope = a.loc[ref, "sens_slope"]
+        if "significant upward trend" in text:
+            assert slope > 0, (ref, text)
+        if "significant downward trend" in text:
+            assert slope < 0, (ref, text)
+    # the shipped quarter exercises every branch: 35 indicators, 3 with no data this quarter
+    assert checked["no data"] == 3 and checked["moves"] == len(tl) - 3
+    assert checked["trends"] >= 25 and checked["targets"] >= 20

@@ -154,17 +154,7 @@ def test_source_notebooks_are_stripped_with_one_literal_parameters_cell():
 # Shipped example returns
 
 
-@pytest.fixture(scope="module")
-def example_run(tmp_path_factory):
-    from pmqa_lib import pipeline
-
-    tmp = tmp_path_factory.mktemp("example")
-    shutil.copytree(PROJECT_ROOT / "data" / "raw", tmp / "data" / "raw")
-    paths = Paths(tmp / "data", tmp / "reports")
-    assert pipeline.run_validate(Q2, paths) == 0
-    assert pipeline.run_process(Q2, paths) == 0
-    result = export.build_board_report(Q2, paths, pdf=True)
-    return paths, result
+# example_run: tests/conftest.py (one pipeline run per session, shared with test_browser.py)
 
 
 def test_example_report_has_appendix_1_figures(example_run):

@@ -1,0 +1,40 @@
+"""Shared fixtures: one pipeline run of the shipped example returns for the whole test session.
+
+``example_processed`` validates and processes 2015Q2 in a temporary folder (DATA_DIR and
+REPORTS_DIR there, so the checkout is never written); ``example_run`` adds the board report (HTML
+and PDF). Each runs at most once per session, however many test files use it.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from pmqa_lib.io import PROJECT_ROOT, Paths
+from pmqa_lib.periods import Quarter
+
+EXAMPLE_QUARTER = Quarter.parse("2015Q2")
+
+
+@pytest.fixture(scope="session")
+def example_processed(tmp_path_factory) -> Paths:
+    """The shipped example's 2015Q2 validated and processed (``data/processed/2015Q2``)."""
+    from pmqa_lib import pipeline
+
+    tmp = tmp_path_factory.mktemp("example")
+    shutil.copytree(PROJECT_ROOT / "data" / "raw", tmp / "data" / "raw")
+    paths = Paths(tmp / "data", tmp / "reports")
+    assert pipeline.run_validate(EXAMPLE_QUARTER, paths) == 0
+    assert pipeline.run_process(EXAMPLE_QUARTER, paths) == 0
+    return paths
+
+
+@pytest.fixture(scope="session")
+def example_run(example_processed):
+    """``(paths, result)``: the board report of the shipped 2015Q2 built from
+    :func:`example_processed` (``result`` is :func:`pmqa_lib.export.build_board_report`'s)."""
+    from pmqa_lib import export
+
+    result = export.build_board_report(EXAMPLE_QUARTER, example_processed, pdf=True)
+    return example_processed, result
