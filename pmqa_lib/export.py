@@ -59,6 +59,30 @@ class ReportBuildError(RuntimeError):
 # Steps
 
 
+def _kernel_manager_class():
+    """A kernel manager that provisions CurveZMQ keys when the kernelspec supports them.
+
+    ipykernel 7 warns on every start ("[IPKernelApp] WARNING | Kernel is running over TCP
+    without encryption ...") unless the manager gives it keys. jupyter_client 8.10 can
+    (``transport_encryption="auto"``: only where the kernelspec declares ``supported_encryption:
+    ["curve"]``, as ``make setup``'s ipykernel writes it). So the warning is not hidden but its
+    cause removed, and every other kernel message, errors included, still reaches the terminal.
+    With an older jupyter_client or a libzmq without Curve, the default manager is used.
+    """
+    import zmq
+    from jupyter_client.manager import AsyncKernelManager
+
+    if not zmq.has("curve") or not AsyncKernelManager.class_traits().get("transport_encryption"):
+        return None
+
+    class EncryptedKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs) -> None:
+            super().__init__(**kwargs)
+            self.transport_encryption = "auto"
+
+    return EncryptedKernelManager
+
+
 def execute_notebook(
     source: Path,
     dest: Path,
@@ -74,10 +98,13 @@ def execute_notebook(
     """
     import papermill as pm
 
+    manager = _kernel_manager_class()
+    extra = {"kernel_manager_class": manager} if manager is not None else {}
     try:
         pm.execute_notebook(
             str(source), str(dest), parameters=parameters, kernel_name=kernel,
             execution_timeout=timeout, progress_bar=False, log_output=False, cwd=str(PROJECT_ROOT),
+            **extra,
         )  # fmt: skip
     except Exception as exc:
         failed_dir.mkdir(parents=True, exist_ok=True)

@@ -72,3 +72,21 @@ def test_manifest_hashes_inputs(tmp_path):
     assert m["label"] == "Q2 2015/16, July to September 2015"
     assert {"pandas", "papermill", "weasyprint", "pmqa"} <= set(m["versions"])
     assert set(m["git"]) == {"commit", "uncommitted_changes"}
+
+
+@pytest.mark.slow
+def test_kernel_runs_without_the_tcp_warning_and_errors_stay_visible(tmp_path, capfd):
+    """The kernel gets CurveZMQ keys, so ipykernel's "running over TCP without encryption"
+    warning is never printed; a failing cell still stops the run with its error."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell('raise ValueError("the quarter has no measures.csv")')]
+    )
+    src = tmp_path / "fails.ipynb"
+    nbformat.write(nb, src)
+    with pytest.raises(export.ReportBuildError, match="ValueError: the quarter has no measures"):
+        export.execute_notebook(src, tmp_path / "out.ipynb", {}, tmp_path / "failed", timeout=60)
+    assert (tmp_path / "failed" / "out.ipynb").is_file()
+    err = capfd.readouterr().err
+    assert "without encryption" not in err
