@@ -81,7 +81,9 @@ def cover(inputs: ReportInputs, generated_at: str | None = None) -> str:
                             "show \u201cno data: not returned\u201d"),
         ("Values revised", f"{len(revisions)} earlier value(s) revised by this quarter's returns"),
         ("RAG this quarter", f"{counts['Red']} Red, {counts['Amber']} Amber, {counts['Green']} Green, "
-                             f"{counts['not rated']} not rated"),
+                             f"{counts['not rated']} not rated ({len(nodata)} with no data this "
+                             f"quarter, {counts['not rated'] - len(nodata)} with no target or "
+                             "thresholds to rate against)"),
         ("Generated", generated_at),
         ("pmqa version", __version__),
     ]  # fmt: skip
