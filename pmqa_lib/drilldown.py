@@ -52,7 +52,7 @@ def header(inputs: ReportInputs, ind: Indicator) -> str:
 
 def history(inputs: ReportInputs, ind: Indicator) -> str:
     """Every quarter's figure and the SPC chart with the rules that fired marked."""
-    series = charts.series_frame(inputs.measures, ind.ref, inputs.quarter)
+    series = report_pages.chart_series(inputs, ind)  # one point per year for an annual indicator
     parts = []
     if len(series):
         spc = report_pages.spc_for(series, ind)
@@ -79,6 +79,13 @@ def history(inputs: ReportInputs, ind: Indicator) -> str:
             else:
                 parts.append("<p>No SPC rule fired: common cause variation only.</p>")
     hist = tables.history_table(inputs.measures, ind)
+    if ind.frequency == "annual":  # the returns that carried a result, not the quarters between
+        res = tables.annual_results(inputs.measures, ind)
+        returned = res["period"].map(lambda p: Quarter.parse(p).label)
+        covers = dict(zip(returned, res["label"], strict=True))
+        hist = hist[hist["Quarter"].isin(covers)].copy()
+        hist.insert(1, "Result for", hist["Quarter"].map(covers))
+        hist = hist.rename(columns={"Quarter": "Returned in"})
     parts.append(render.table(hist, numeric_columns=("Value", "Numerator", "Denominator", "Target"),
                               caption=f"Full history of {ind.ref}"))  # fmt: skip
     return render.section("Full history and SPC", "".join(parts))
@@ -183,8 +190,14 @@ def linked(inputs: ReportInputs, ind: Indicator) -> str:
             tables.value_text(a.loc[r, "value"], inputs.catalogue[r].precision, a.loc[r, "status"])
             if r in a.index else tables.NO_DATA["missing"] for r in refs
         ],
-        "RAG": [a.loc[r, "rag"] if r in a.index and pd.notna(a.loc[r, "rag"]) else "not rated" for r in refs],
-        "Trajectory": [a.loc[r, "trajectory"] if r in a.index else "" for r in refs],
+        "RAG": [
+            a.loc[r, "rag"] if r in a.index and isinstance(a.loc[r, "rag"], str) and a.loc[r, "rag"]
+            else "not rated" for r in refs
+        ],
+        "Trajectory": [
+            ("no value this quarter" if a.loc[r, "status"] != "ok" else a.loc[r, "trajectory"])
+            if r in a.index else "" for r in refs
+        ],
     })  # fmt: skip
     return render.section(
         "Linked indicators", charts.img_tag(fig, alt) + render.table(rows, rag_columns=("RAG",))

@@ -189,3 +189,16 @@ def test_example_drilldown(example_run):
     for part in ("Full history", "Comparators with confidence intervals", "Linked indicators",
                  "Commentary and RAG history", "Triggers and audits", "1.1a"):  # fmt: skip
         assert part in html, part
+
+
+def test_example_annual_indicator_history_lists_its_annual_returns(example_processed):
+    from pmqa_lib import drilldown
+
+    inputs = load_report_inputs(Q2, example_processed)
+    html = drilldown.history(inputs, inputs.catalogue["9.1"])
+    # 9.1 is returned with each Q1 return: 88/105, 97/105, 101/105 for school years 2012/13 to
+    # 2014/15; the quarters between are not rows of missing data
+    for part in ("Result for", "Returned in", "2012/13 (school year)", "2014/15 (school year)",
+                 "96.2", "Q1 2015/16"):  # fmt: skip
+        assert part in html, part
+    assert "no data: not returned" not in html and "Q2 2015/16" not in html
