@@ -210,9 +210,11 @@ def current_rows(
     ann = ann.assign(_tnow=t_now, _duenow=due_now)
     ann = ann[ann["_t"] <= ann["_tnow"]]
     cur = ann[ann["_t"] == ann["_tnow"]]
-    reported_now = set(map(tuple, cur.loc[cur["_has"] | cur["_duenow"], keys].to_numpy()))
-    key_tuples = list(map(tuple, ann[keys].to_numpy()))
-    use_now = np.array([k in reported_now for k in key_tuples], dtype=bool)
+    reported_now = cur.loc[cur["_has"] | cur["_duenow"], keys].drop_duplicates()
+    use_now = (
+        ann[keys].merge(reported_now.assign(_use=True), on=keys, how="left")["_use"]
+        .fillna(False).to_numpy(dtype=bool)
+    )  # fmt: skip
     want_t = np.where(use_now, ann["_tnow"], ann["_tnow"] - 1)
     pick = ann[ann["_t"].to_numpy() == want_t].copy()
     # the annual result before the one shown
