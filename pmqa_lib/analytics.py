@@ -15,7 +15,7 @@ import pandas as pd
 
 from pmqa_lib import assurance as asr
 from pmqa_lib import stats
-from pmqa_lib.catalogue import Catalogue
+from pmqa_lib.catalogue import ANNUAL_DUE_QUARTER, Catalogue
 from pmqa_lib.measures import format_value, measures_table, period_ordinal
 from pmqa_lib.periods import Quarter
 from pmqa_lib.spc import SPCSettings, rebase_frame, spc_summary, xmr
@@ -27,7 +27,6 @@ COMPARATORS = {"England": "england", "SN": "sn", "Region": "region"}
 TARGET_TYPE_COMPARATOR = {"E": "england", "SN": "sn", "R": "region"}
 #: the quarter (1-4) whose return carries an annual indicator's result, by reporting period
 #: (catalogue conventions: financial and calendar years with the Q4 return, school years with Q1)
-ANNUAL_DUE_QUARTER = {"financial": 4, "calendar": 4, "school": 1}
 
 ASSURANCE_COLUMNS = [
     "indicator", "name", "agency", "lead_officer", "period", "value", "display_value", "target",

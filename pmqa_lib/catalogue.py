@@ -23,6 +23,9 @@ TARGET_TYPES = ("E", "SN", "R", "L")
 FREQUENCIES = ("quarterly", "annual")
 REPORTING_PERIODS = ("financial", "school", "calendar")
 REPORTS = ("indicator", "scorecard")
+# The quarter whose return carries an annual indicator's figure: Q4 for financial and calendar
+# years (the year has ended), Q1 for school years (after the summer deadline).
+ANNUAL_DUE_QUARTER = {"financial": 4, "calendar": 4, "school": 1}
 UNIT_LABELS = {
     "number": "number",
     "percent": "%",
@@ -145,6 +148,13 @@ class Indicator:
     @property
     def high_is_good(self) -> bool:
         return self.polarity == "high"
+
+    @property
+    def annual_due_quarter(self) -> int | None:
+        """For an annual indicator, the quarter (1-4) whose return carries its figure."""
+        if self.frequency != "annual":
+            return None
+        return ANNUAL_DUE_QUARTER[self.reporting_period]
 
     def target_for_year(self, fy_label: str) -> float | None:
         """The target for a financial year label such as ``2015/16`` (falls back to ``target``)."""

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from pmqa_lib.catalogue import ANNUAL_DUE_QUARTER
 from pmqa_lib.periods import Quarter, financial_year_label, population_year_for_window
 
 logger = logging.getLogger(__name__)
@@ -45,11 +46,12 @@ NO_DATA = {
     "missing": "no data: not returned",
 }
 NO_DATA_WINDOW = "no data: rolling window incomplete"
+NOT_DUE = "not due this quarter (annual indicator)"
 NO_DATA_POPULATION = "no data: population missing"
 
 _CATALOGUE_COLUMNS = [
     "indicator", "polarity", "unit", "precision", "result_type", "multiplier",
-    "rolling_quarters", "target",
+    "rolling_quarters", "target", "frequency", "reporting_period",
 ]  # fmt: skip
 
 
@@ -350,6 +352,16 @@ def quarterly_measures(
     df["rolling_denominator"] = np.where(k > 1, r_den, np.nan)
     df["rolling_value"] = np.where(k > 1, rolling_value, np.nan)
     df["note"] = notes
+    # an annual indicator is returned once a year: other quarters are "not due", not "missing"
+    if "frequency" in df:
+        due_q = df["reporting_period"].map(ANNUAL_DUE_QUARTER).fillna(4).to_numpy()
+        not_due = (
+            (df["frequency"].astype("str").to_numpy() == "annual")
+            & (ordv % 4 + 1 != due_q)
+            & (df["status"].to_numpy() == "missing")
+        )
+        df.loc[not_due, "status"] = "not_due"
+        df.loc[not_due, "note"] = NOT_DUE
 
     df["fy"] = ordv // 4
     df["quarter_in_year"] = ordv % 4 + 1
@@ -526,8 +538,14 @@ def annual_measures(quarterly: pd.DataFrame, keys: Sequence[str] = ("indicator",
     cumulative = (rtype == "cumulative") & additive
     agg["target"] = np.where(cumulative, agg["target"].astype("float64") * 4, agg["target"])
     agg["target_met"] = target_met(agg["value"], agg["target"], agg["polarity"])
+    annual_freq = (
+        q.groupby(keys + ["fy"], sort=True, observed=True)["frequency"].first().to_numpy()
+        == "annual"
+        if "frequency" in q
+        else np.zeros(len(agg), dtype=bool)
+    )
     agg["note"] = np.where(
-        (n > 0) & (n < 4), "partial year: " + n.astype(str) + " of 4 quarters", ""
+        (n > 0) & (n < 4) & ~annual_freq, "partial year: " + n.astype(str) + " of 4 quarters", ""
     )
     agg["status"] = np.where(n > 0, "ok", "missing")
     agg["display_value"] = format_value(agg["value"], agg["precision"].fillna(1).astype("int64"))

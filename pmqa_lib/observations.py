@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pmqa_lib.catalogue import Catalogue
+from pmqa_lib.catalogue import ANNUAL_DUE_QUARTER, Catalogue
 from pmqa_lib.io import Paths
 from pmqa_lib.periods import Quarter, quarter_range
 
@@ -44,7 +44,7 @@ _TEXT = [
     "source_file", "received_in", "status", "numerator_marker", "denominator_marker",
     "value_marker", "note",
 ]  # fmt: skip
-REPORTING_QUARTER = {"financial": 4, "calendar": 4, "school": 1}
+REPORTING_QUARTER = ANNUAL_DUE_QUARTER
 REJECTED_NOTE = "no data: return rejected"
 
 

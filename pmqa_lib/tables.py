@@ -16,12 +16,11 @@ import numpy as np
 import pandas as pd
 
 from pmqa_lib.analytics import (
-    ANNUAL_DUE_QUARTER,
     annual_due_ordinal,
     annual_period_label,
     annual_slot,
 )
-from pmqa_lib.catalogue import Catalogue, Indicator
+from pmqa_lib.catalogue import ANNUAL_DUE_QUARTER, Catalogue, Indicator
 from pmqa_lib.periods import Quarter, financial_year_label
 
 #: how a missing value is shown, by the status the validation stage gave it

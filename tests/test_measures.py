@@ -297,3 +297,28 @@ def test_cumulative_percentage_annual_pools_counts():
     assert a.loc["2015/16", "value"] == pytest.approx(25.0)
     assert a.loc["2015/16", "target"] == 24.0
     assert not bool(a.loc["2015/16", "target_met"])  # low is good: 25.0 > 24
+
+
+def test_annual_indicator_is_not_due_outside_its_quarter_and_not_a_partial_year():
+    # 9.1-like: a school-year percentage, returned in Q1 only (catalogue.ANNUAL_DUE_QUARTER)
+    cat = CAT_PCT_CUM.assign(
+        indicator="9.1", polarity="high", result_type="snapshot", target=95.0,
+        frequency="annual", reporting_period="school",
+    )  # fmt: skip
+    obs = pd.DataFrame(
+        {
+            "indicator": "9.1",
+            "period": ["2014Q1", "2015Q1"],
+            "numerator": [95.0, 101.0],
+            "denominator": [100.0, 105.0],
+            "value": np.nan,
+            "status": "ok",
+        }
+    )
+    q = quarterly_measures(obs, cat, None, until="2015Q2").set_index("period")
+    assert q.loc["2015Q2", "status"] == "not_due"
+    assert q.loc["2015Q2", "display_value"] == "not due this quarter (annual indicator)"
+    assert q.loc["2015Q1", "display_value"] == "96.2"  # 101 / 105 = 96.19%
+    a = annual_measures(quarterly_measures(obs, cat, None, until="2015Q4")).set_index("period")
+    assert a.loc["2015/16", "value"] == pytest.approx(101 / 105 * 100)
+    assert a.loc["2015/16", "note"] == ""  # one result a year is the whole year, not "1 of 4"
