@@ -192,8 +192,15 @@ def _meta(catalogue: Catalogue) -> pd.DataFrame:
 def sort_by_catalogue(
     df: pd.DataFrame, catalogue: Catalogue, col: str = "indicator"
 ) -> pd.DataFrame:
-    order = {ref: i for i, ref in enumerate(catalogue.indicators)}
-    return df.sort_values(col, key=lambda s: s.map(order).fillna(len(order))).reset_index(drop=True)
+    """Catalogue order, with each theme's indicators kept together (themes in order of first
+    appearance), so a theme heading is printed once even if the catalogue lists a theme's
+    indicators apart."""
+    themes = list(dict.fromkeys(i.theme for i in catalogue))
+    order = {i.ref: (themes.index(i.theme), n) for n, i in enumerate(catalogue.indicators.values())}
+    last = (len(themes), len(order))
+    return df.sort_values(
+        col, key=lambda s: s.map(lambda r: order.get(r, last)), kind="stable"
+    ).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------

@@ -205,3 +205,19 @@ def test_annual_traffic_light_rates_the_latest_annual_result(annual):
     assert tl.loc["CSCB24", now] == "no data: return rejected"
     nodata = tables.no_data_indicators(a, cat, Q2)
     assert nodata["Reference"].tolist() == ["CSCB24"]
+
+
+def test_theme_indicators_are_kept_together_in_catalogue_order():
+    """3.5 (Looked After Children) is listed after the 4.x indicators in the catalogue; the
+    report still prints the theme once, with 3.5 under it."""
+    from pmqa_lib.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    refs = list(cat.indicators)
+    assert refs.index("3.5") > refs.index("4.1")  # the catalogue's own order
+    out = tables.sort_by_catalogue(pd.DataFrame({"indicator": refs[::-1]}), cat)["indicator"]
+    themes = [cat[r].theme for r in out]
+    # each theme forms one block
+    blocks = [t for n, t in enumerate(themes) if n == 0 or themes[n - 1] != t]
+    assert len(blocks) == len(set(themes))
+    assert list(out[out.isin(["3.4", "3.5", "4.1"])]) == ["3.4", "3.5", "4.1"]
