@@ -128,3 +128,56 @@ def test_broken_return_still_reports_and_says_so(tmp_path, monkeypatch):
     )
     cell = m[(m["indicator"] == "CSCB04") & (m["period"] == "2015Q2")]
     assert (cell["display_value"] == "no data: return rejected").all() and len(cell) == 1
+
+
+def test_report_has_the_register_sections(shipped_run):
+    """Issue 6: reports due and overdue, audit schedule, actions overdue, impact log, proposed audits."""
+    paths, _, _ = shipped_run
+    rep = paths.report_dir(Q2)
+    html = (rep / "board_report.html").read_text(encoding="utf-8")
+    pdf = " ".join(_pdf_text(rep / "board_report.pdf").split())
+    for title in (
+        "Rolling reports due, overdue or deferred (Appendix 2)",
+        "Multi-agency audit schedule (Appendix 3)",
+        "Audit actions past their target date (Appendix 4)",
+        "Impact log (section 6.1)",
+        "Audits proposed by indicator triggers (section 4.1.2)",
+    ):
+        assert title in html and title in pdf, title
+    # Appendix 2's own row: Children Looked After, due 1 October 2015, deferred to December 2015
+    assert "Deferred to December 2015" in html
+
+
+def _process(tmp, quarter: str, monkeypatch) -> pd.DataFrame:
+    monkeypatch.setenv("DATA_DIR", str(tmp / "data"))
+    monkeypatch.setenv("REPORTS_DIR", str(tmp / "reports"))
+    paths = Paths.from_env()
+    q = Quarter.parse(quarter)
+    assert pipeline.run_validate(q, paths) == 0
+    assert pipeline.run_process(q, paths) == 0
+    return pd.read_csv(
+        paths.processed_dir(q) / "assurance.csv", dtype={"indicator": str, "display_value": str}
+    )
+
+
+def test_2015Q1_lead_officer_green_at_55_1_is_a_disagreement(tmp_path, monkeypatch):
+    """Appendix 1: the lead officer rated 1.1 Green in Q1 at 55.1 against a target of 60; by the
+    thresholds of section 4.1.3 (60+ Green, 45-60 Amber) the computed RAG is Amber."""
+    shutil.copytree(PROJECT_ROOT / "data" / "raw", tmp_path / "data" / "raw")
+    a = _process(tmp_path, "2015Q1", monkeypatch).set_index("indicator")
+    row = a.loc["1.1"]
+    assert row["display_value"] == "55.1"
+    assert (row["band"], row["rag"], row["lead_rag"]) == ("Amber", "Amber", "Green")
+    assert str(row["disagreement"]).lower() == "true"
+
+
+def test_2015Q3_differs_where_the_data_differ(tmp_path, monkeypatch):
+    shutil.copytree(PROJECT_ROOT / "data" / "raw", tmp_path / "data" / "raw")
+    q3 = _process(tmp_path, "2015Q3", monkeypatch).set_index("indicator")
+    q2 = _process(tmp_path, "2015Q2", monkeypatch).set_index("indicator")
+    assert q3.loc["1.1", "period"] == "2015Q3"
+    # 1.1's rolling window moves on a quarter: a new value, and Q2's RAG becomes "previous"
+    assert q3.loc["1.1", "value"] != q2.loc["1.1", "value"]
+    assert q3.loc["1.1", "previous_rag"] == q2.loc["1.1", "rag"]
+    changed = (q3["display_value"] != q2["display_value"]).sum()
+    assert changed >= 20, changed
