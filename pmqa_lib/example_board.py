@@ -41,7 +41,12 @@ from pathlib import Path
 import numpy as np
 
 from pmqa_lib.catalogue import Catalogue, Indicator, load_catalogue
-from pmqa_lib.periods import Quarter, population_year_for_window, quarter_range
+from pmqa_lib.periods import (
+    Quarter,
+    financial_year_label,
+    population_year_for_window,
+    quarter_range,
+)
 
 log = logging.getLogger(__name__)
 
@@ -476,6 +481,18 @@ def _fmt(ind: Indicator, v: float) -> str:
     return f"{round_half_away(v, ind.precision):,.{ind.precision}f}"
 
 
+def _result_label(ind: Indicator, q: Quarter) -> str:
+    """What a return's figure covers: the quarter, or for an annual indicator its year
+    (school year 2014/15 in the 2015Q1 return; calendar 2014 and financial 2014/15 in 2014Q4)."""
+    if ind.frequency != "annual":
+        return q.label
+    if ind.reporting_period == "school":
+        return f"{financial_year_label(q.fy - 1)} school year"
+    if ind.reporting_period == "calendar":
+        return f"Calendar year {q.fy}"
+    return f"Financial year {q.fy_label}"
+
+
 def _texts(
     ind: Indicator, rows: list[tuple], pops: dict[int, int], rng: np.random.Generator
 ) -> list[dict]:
@@ -492,15 +509,18 @@ def _texts(
         unit = {"percent": "%", "days": " days", "rate_per_10k": " per 10,000", "number": ""}.get(
             ind.unit, ""
         )
+        label, before = _result_label(ind, q), "the year before"
+        if ind.frequency != "annual":
+            before = "last quarter"
         if v is None:
-            text = f"{q.label}: figure not yet available."
+            text = f"{label}: figure not yet available."
         else:
-            text = f"{q.label}: {_fmt(ind, v)}{unit}"
+            text = f"{label}: {_fmt(ind, v)}{unit}"
             if ind.unit in ("percent", "days") and row[2]:
                 text += f" ({row[1]:,} / {row[2]:,})"
             if prev_v is not None and prev_v != v:
                 word = "up" if v > prev_v else "down"
-                text += f", {word} from {_fmt(ind, prev_v)}{unit} last quarter"
+                text += f", {word} from {_fmt(ind, prev_v)}{unit} {before}"
             text += "."
             if target is not None:
                 met = (v >= target) if ind.high_is_good else (v <= target)
