@@ -184,6 +184,12 @@ class Catalogue:
     def __len__(self) -> int:
         return len(self.indicators)
 
+    def report_order(self) -> list[str]:
+        """References in catalogue order, each theme's indicators kept together (themes in order
+        of first appearance), so a report prints each theme heading once."""
+        themes = list(dict.fromkeys(i.theme for i in self.indicators.values()))
+        return [i.ref for t in themes for i in self.indicators.values() if i.theme == t]
+
     def for_agency(self, code: str) -> list[Indicator]:
         return [i for i in self.indicators.values() if i.agency == code]
 

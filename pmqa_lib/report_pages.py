@@ -36,7 +36,7 @@ def page_groups(inputs: ReportInputs) -> dict[str, list[str]]:
     a page of their own.
     """
     cat = inputs.catalogue
-    refs = [i.ref for i in cat if i.report == "indicator"]
+    refs = [r for r in cat.report_order() if cat[r].report == "indicator"]
     companions: dict[str, list[str]] = {r: [] for r in refs}
     taken: set[str] = set()
     for r in refs:

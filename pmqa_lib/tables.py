@@ -192,14 +192,11 @@ def _meta(catalogue: Catalogue) -> pd.DataFrame:
 def sort_by_catalogue(
     df: pd.DataFrame, catalogue: Catalogue, col: str = "indicator"
 ) -> pd.DataFrame:
-    """Catalogue order, with each theme's indicators kept together (themes in order of first
-    appearance), so a theme heading is printed once even if the catalogue lists a theme's
-    indicators apart."""
-    themes = list(dict.fromkeys(i.theme for i in catalogue))
-    order = {i.ref: (themes.index(i.theme), n) for n, i in enumerate(catalogue.indicators.values())}
-    last = (len(themes), len(order))
+    """Rows in the catalogue's report order (:meth:`Catalogue.report_order`: each theme's
+    indicators together); rows for unknown references last."""
+    order = {ref: n for n, ref in enumerate(catalogue.report_order())}
     return df.sort_values(
-        col, key=lambda s: s.map(lambda r: order.get(r, last)), kind="stable"
+        col, key=lambda s: s.map(order).fillna(len(order)), kind="stable"
     ).reset_index(drop=True)
 
 

@@ -207,3 +207,14 @@ def test_invalid_yaml_is_named(tmp_path):
     p.write_text("board: [unclosed\n", encoding="utf-8")
     with pytest.raises(CatalogueError, match="not valid YAML"):
         load_catalogue(p)
+
+
+def test_report_order_keeps_each_theme_together():
+    cat = load_catalogue()
+    order = cat.report_order()
+    assert sorted(order) == sorted(cat.indicators)  # every indicator once
+    themes = [cat[r].theme for r in order]
+    runs = [t for n, t in enumerate(themes) if n == 0 or themes[n - 1] != t]
+    assert len(runs) == len(set(themes))
+    # catalogue order kept within a theme: 3.5 comes after 3.4, before the child protection 4.x
+    assert order.index("3.4") < order.index("3.5") < order.index("4.1")
