@@ -51,10 +51,14 @@ def _missing(v: object) -> bool:
 
 
 def format_p(p: float) -> str:
-    """``p = 0.21``, ``p = 0.002``, ``p < 0.001``."""
+    """``p = 0.21``, ``p = 0.049``, ``p = 0.002``, ``p < 0.001``.
+
+    Below 0.1 three decimals, so a value near the 0.05 level never prints as "0.05" on either
+    side of it (0.049 is significant, 0.051 is not).
+    """
     if p < 0.001:
         return "p < 0.001"
-    if p < 0.01:
+    if p < 0.1:
         return f"p = {p:.3f}"
     return f"p = {p:.2f}"
 

@@ -82,7 +82,14 @@ def test_disagreement_is_named():
 
 
 @pytest.mark.parametrize(
-    ("p", "text"), [(0.21, "p = 0.21"), (0.0024, "p = 0.002"), (0.0001, "p < 0.001")]
+    ("p", "text"),
+    [
+        (0.21, "p = 0.21"),
+        (0.0491, "p = 0.049"),
+        (0.0509, "p = 0.051"),
+        (0.0024, "p = 0.002"),
+        (0.0001, "p < 0.001"),
+    ],
 )
 def test_format_p(p, text):
     assert narrative.format_p(p) == text
