@@ -373,6 +373,77 @@ def assess_quarter(
     return a
 
 
+def _prepare(
+    observations: pd.DataFrame, catalogue: Catalogue, populations: pd.DataFrame, q: Quarter
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Catalogue frame, observations up to ``q``, the measures table and its quarterly rows."""
+    cat = catalogue.to_frame()
+    obs = observations.copy()
+    obs["indicator"] = obs["indicator"].astype(str)
+    obs["period"] = obs["period"].astype(str)
+    if "proposed_rag" not in obs.columns:
+        obs["proposed_rag"] = np.nan
+    obs = obs[period_ordinal(obs["period"]) <= q.ordinal]
+    obs = _with_placeholders(obs, catalogue, q)
+    pops = latest_populations(populations) if populations is not None else None
+    keep = [c for c in obs.columns if c not in ("agency",)]
+    measures = measures_table(obs[keep], cat, pops, catalogue.targets_frame(), ["indicator"], q)
+
+    quarterly = measures[measures["kind"] == "quarter"].copy()
+    quarterly["_ord"] = period_ordinal(quarterly["period"])
+    quarterly = quarterly.merge(
+        cat[["indicator", "multiplier", "frequency", "reporting_period"]],
+        on="indicator",
+        how="left",
+    )
+    return cat, obs, measures, quarterly
+
+
+RAG_HISTORY_COLUMNS = [
+    "indicator", "period", "value", "display_value", "band", "trajectory", "assurance", "rag",
+    "trigger", "lead_rag", "disagreement", "status",
+]  # fmt: skip
+
+
+def rag_history(
+    observations: pd.DataFrame,
+    catalogue: Catalogue,
+    populations: pd.DataFrame,
+    comparators: pd.DataFrame | None,
+    quarter: Quarter | str,
+    first: Quarter | str | None = None,
+    settings: AnalyticsSettings | None = None,
+) -> pd.DataFrame:
+    """The computed RAG of every indicator for every quarter from ``first`` to ``quarter``.
+
+    Each quarter is assessed as :func:`run` assesses it, on the value history as now held
+    (revisions included), from one measures table; the loop is over quarters (a dozen or so),
+    never over indicators. ``first`` defaults to the earliest quarter observed.
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator and quarter: :data:`RAG_HISTORY_COLUMNS`.
+    """
+    q = Quarter.parse(quarter)
+    st = settings or AnalyticsSettings()
+    cat, obs, _, quarterly = _prepare(observations, catalogue, populations, q)
+    start = (
+        Quarter.parse(first)
+        if first is not None
+        else Quarter.from_ordinal(int(quarterly["_ord"].min()))
+    )
+    frames = []
+    for n in range(start.ordinal, q.ordinal + 1):
+        a = assess_quarter(quarterly, cat, obs, comparators, Quarter.from_ordinal(n), st)
+        frames.append(a.assign(period=Quarter.from_ordinal(n).code))
+    out = pd.concat(frames, ignore_index=True)
+    for col in RAG_HISTORY_COLUMNS:
+        if col not in out.columns:
+            out[col] = np.nan
+    return out[RAG_HISTORY_COLUMNS]
+
+
 def run(
     observations: pd.DataFrame,
     catalogue: Catalogue,
@@ -408,25 +479,7 @@ def run(
     """
     q = Quarter.parse(quarter)
     st = settings or AnalyticsSettings()
-    cat = catalogue.to_frame()
-    obs = observations.copy()
-    obs["indicator"] = obs["indicator"].astype(str)
-    obs["period"] = obs["period"].astype(str)
-    if "proposed_rag" not in obs.columns:
-        obs["proposed_rag"] = np.nan
-    obs = obs[period_ordinal(obs["period"]) <= q.ordinal]
-    obs = _with_placeholders(obs, catalogue, q)
-    pops = latest_populations(populations) if populations is not None else None
-    keep = [c for c in obs.columns if c not in ("agency",)]
-    measures = measures_table(obs[keep], cat, pops, catalogue.targets_frame(), ["indicator"], q)
-
-    quarterly = measures[measures["kind"] == "quarter"].copy()
-    quarterly["_ord"] = period_ordinal(quarterly["period"])
-    quarterly = quarterly.merge(
-        cat[["indicator", "multiplier", "frequency", "reporting_period"]],
-        on="indicator",
-        how="left",
-    )
+    cat, obs, measures, quarterly = _prepare(observations, catalogue, populations, q)
     current = assess_quarter(quarterly, cat, obs, comparators, q, st)
     previous = assess_quarter(quarterly, cat, obs, comparators, q.previous(), st)
     current = current.merge(

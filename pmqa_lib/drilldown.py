@@ -205,23 +205,18 @@ def linked(inputs: ReportInputs, ind: Indicator) -> str:
 
 
 def rag_history(inputs: ReportInputs, ind: Indicator) -> pd.DataFrame:
-    """Computed RAG of each processed quarter up to this one (from its ``assurance.csv``) beside
-    the lead officer's proposed RAG and commentary from the value history."""
-    paths = inputs.paths
+    """Computed RAG of each quarter up to this one (``rag_history.csv``: every quarter assessed on
+    the value history as now held) beside the lead officer's proposed RAG and commentary."""
     computed: dict[str, str] = {}
-    if paths is not None and paths.processed.is_dir():
-        for folder in sorted(paths.processed.iterdir()):
-            try:
-                q = Quarter.parse(folder.name)
-            except ValueError:
-                continue
-            f = folder / "assurance.csv"
-            if q <= inputs.quarter and f.is_file():
-                a = read_table(f)
-                hit = a.loc[a["indicator"] == ind.ref, "rag"]
-                computed[q.code] = (
-                    hit.iloc[0] if len(hit) and pd.notna(hit.iloc[0]) else "not rated"
-                )
+    paths = inputs.paths
+    f = paths.processed_dir(inputs.quarter) / "rag_history.csv" if paths is not None else None
+    if f is not None and f.is_file():
+        h = read_table(f)
+        h = h[h["indicator"] == ind.ref]
+        computed = {
+            p: (r if isinstance(r, str) and r else "not rated")
+            for p, r in zip(h["period"].astype(str), h["rag"], strict=True)
+        }
     obs = inputs.observations
     o = obs[obs["indicator"] == ind.ref] if not obs.empty else obs
     o = o[o["period"].astype(str).str.match(r"^\d{4}Q[1-4]$")] if len(o) else o
@@ -233,7 +228,7 @@ def rag_history(inputs: ReportInputs, ind: Indicator) -> pd.DataFrame:
 
     return pd.DataFrame({
         "Quarter": [Quarter.parse(p).label for p in periods],
-        "RAG (computed)": [computed.get(p, "quarter not processed") for p in periods],
+        "RAG (computed)": [computed.get(p, "not assessed") for p in periods],
         "RAG (lead officer)": [get(p, "proposed_rag") or "none" for p in periods],
         "Status": [get(p, "status") for p in periods],
         "Commentary": [get(p, "commentary") for p in periods],

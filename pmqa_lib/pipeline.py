@@ -62,6 +62,8 @@ def run_process(quarter: Quarter, paths: Paths) -> int:
         comps = comparators.load_committed(paths)
         measures, assurance = analytics.run(obs, catalogue, pops, comps, quarter)
         write_csv(measures, out / "measures.csv")
+        history = analytics.rag_history(obs, catalogue, pops, comps, quarter)
+        write_csv(history, out / "rag_history.csv")
         rag = assurance["rag"].value_counts()
         info["detail"] = (
             f"{len(assurance)} indicators: {rag.get('Red', 0)} Red, {rag.get('Amber', 0)} Amber, "

@@ -1,0 +1,49 @@
+"""analytics.rag_history: every quarter assessed as run() assesses it, from one measures table."""
+
+import pandas as pd
+import pytest
+
+from pmqa_lib import analytics, comparators, observations, reference
+from pmqa_lib.catalogue import load_catalogue
+from pmqa_lib.periods import Quarter
+
+Q2 = Quarter.parse("2015Q2")
+
+
+@pytest.fixture(scope="module")
+def inputs(example_processed):
+    p = example_processed
+    return (
+        observations.load(Q2, p),
+        load_catalogue(p.catalogue_file),
+        reference.load_population(p),
+        comparators.load_committed(p),
+    )
+
+
+def test_history_agrees_with_run_for_this_and_last_quarter(inputs):
+    obs, cat, pops, comps = inputs
+    hist = analytics.rag_history(obs, cat, pops, comps, Q2)
+    _, a = analytics.run(obs, cat, pops, comps, Q2)
+    a = a.set_index("indicator")
+    now = hist[hist["period"] == "2015Q2"].set_index("indicator").reindex(a.index)
+    before = hist[hist["period"] == "2015Q1"].set_index("indicator").reindex(a.index)
+    pd.testing.assert_series_equal(now["rag"].fillna(""), a["rag"].fillna(""), check_names=False)
+    pd.testing.assert_series_equal(
+        before["rag"].fillna(""), a["previous_rag"].fillna(""), check_names=False
+    )
+
+
+def test_history_of_1_1_matches_appendix_1(inputs):
+    """Q1 2015/16: 55.1, Amber band, lead officer Green (a disagreement); Q2: 65.0, Green."""
+    obs, cat, pops, comps = inputs
+    h = analytics.rag_history(obs, cat, pops, comps, Q2, first="2015Q1")
+    assert sorted(h["period"].unique()) == ["2015Q1", "2015Q2"]
+    h = h[h["indicator"] == "1.1"].set_index("period")
+    assert h.loc["2015Q1", ["display_value", "rag", "lead_rag"]].tolist() == [
+        "55.1",
+        "Amber",
+        "Green",
+    ]
+    assert bool(h.loc["2015Q1", "disagreement"])
+    assert h.loc["2015Q2", ["display_value", "rag"]].tolist() == ["65.0", "Green"]
