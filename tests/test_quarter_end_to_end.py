@@ -181,3 +181,22 @@ def test_2015Q3_differs_where_the_data_differ(tmp_path, monkeypatch):
     assert q3.loc["1.1", "previous_rag"] == q2.loc["1.1", "rag"]
     changed = (q3["display_value"] != q2["display_value"]).sum()
     assert changed >= 20, changed
+
+
+def test_manifest_hashes_every_raw_input(shipped_run):
+    """The audit trail names every agency return up to the quarter (not later ones), the
+    reference data, the registers and the suites, each with the SHA-256 of its bytes."""
+    import json
+
+    paths, _, _ = shipped_run
+    m = json.loads((paths.report_dir(Q2) / "manifest.json").read_text(encoding="utf-8"))
+    listed = {i["file"]: i["sha256"] for i in m["inputs"]}
+    returns_ = sorted(p for p in listed if p.startswith("raw/20"))
+    assert "raw/2015Q2/CMBC_2015Q2.csv" in returns_ and "raw/2013Q1/CMBC_2013Q1.csv" in returns_
+    assert not any(p.startswith(("raw/2015Q3", "raw/2015Q4")) for p in returns_)
+    assert listed["raw/2015Q2/CMBC_2015Q2.csv"] == sha256_file(paths.raw / "2015Q2/CMBC_2015Q2.csv")
+    assert "raw/reference/catalogue.yaml" in listed
+    assert "raw/reference/population_0_17.csv" in listed
+    assert any(p.startswith("raw/registers/") for p in listed)
+    assert "expectations/agency_return.json" in listed
+    assert m["git"]["commit"] and m["versions"]["great_expectations"]
