@@ -87,9 +87,35 @@ def period_ordinal(period: pd.Series) -> np.ndarray:
 
 def ordinal_to_period(ordinal: np.ndarray) -> np.ndarray:
     """Inverse of :func:`period_ordinal`: running quarter number -> ``"2015Q2"`` strings."""
-    uniq, inverse = np.unique(np.asarray(ordinal, dtype="int64"), return_inverse=True)
+    uniq, inverse = _dense_unique(np.asarray(ordinal, dtype="int64"))
     labels = np.array([f"{o // 4}Q{o % 4 + 1}" for o in uniq.tolist()], dtype=object)
-    return labels[inverse.ravel()]
+    return labels[inverse]
+
+
+def _dense_unique(key: np.ndarray, max_span: int = 50_000_000) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(key, return_inverse=True)`` for integer keys, in linear time when the keys
+    span a small range (quarters, years, windows): a presence table instead of a sort."""
+    key = np.asarray(key, dtype="int64").ravel()
+    if len(key) == 0:
+        return key.copy(), np.zeros(0, dtype="int64")
+    lo, hi = int(key.min()), int(key.max())
+    if hi - lo > max_span:
+        uniq, inverse = np.unique(key, return_inverse=True)
+        return uniq, inverse.ravel()
+    present = np.zeros(hi - lo + 1, dtype=bool)
+    present[key - lo] = True
+    rank = np.cumsum(present) - 1
+    return np.flatnonzero(present) + lo, rank[key - lo]
+
+
+def _str_from_codes(labels: Sequence[str] | np.ndarray, codes: np.ndarray):
+    """A column of the default string dtype holding ``labels[codes]``, built by one take on the
+    (few) labels rather than by converting millions of Python strings; an empty result keeps
+    the object dtype an empty object array would give."""
+    labels = np.asarray(labels, dtype=object)
+    if len(codes) == 0:
+        return labels[np.asarray(codes, dtype="int64")]
+    return pd.array(labels, dtype="str").take(np.asarray(codes, dtype="int64"))
 
 
 def population_years(first: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -100,18 +126,24 @@ def population_years(first: np.ndarray, last: np.ndarray) -> np.ndarray:
     """
     first = np.asarray(first, dtype="int64")
     last = np.asarray(last, dtype="int64")
-    key = first * 1_000_000 + (last - first)
-    uniq, inverse = np.unique(key, return_inverse=True)
+    if len(first) == 0:
+        return np.zeros(0, dtype="int64")
+    span = last - first
+    f0, s0 = int(first.min()), int(span.min())
+    width = int(span.max()) - s0 + 1
+    uniq, inverse = _dense_unique((first - f0) * width + (span - s0))
     years = np.array(
         [
             population_year_for_window(
                 Quarter.from_ordinal(int(a)), Quarter.from_ordinal(int(a + b))
             )
-            for a, b in zip((uniq // 1_000_000).tolist(), (uniq % 1_000_000).tolist(), strict=True)
+            for a, b in zip(
+                (uniq // width + f0).tolist(), (uniq % width + s0).tolist(), strict=True
+            )
         ],
         dtype="int64",
     )
-    return years[inverse.ravel()]
+    return years[inverse]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,15 +179,30 @@ def format_value(values, precision) -> np.ndarray:
 
     ``precision`` may be an int or an array (one per value). ``-0.0`` is shown as ``0``.
     """
+    codes, labels = _format_codes(values, precision)
+    labels = np.append(labels, "").astype(object)
+    return labels[codes]  # code -1 (NaN) picks the trailing ""
+
+
+def _format_codes(values, precision) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`format_value` as codes into labels (code -1 where the value is NaN).
+
+    Each distinct rounded value is formatted once (a national table repeats the same displayed
+    figures many times), so the cost is one hash pass rather than a Python call per value.
+    """
     x = np.asarray(values, dtype="float64")
-    prec = np.broadcast_to(np.asarray(precision, dtype="int64"), x.shape)
-    rounded = round_half_away(x, prec) + 0.0  # + 0.0 turns -0.0 into 0.0
-    out = np.full(x.shape, "", dtype=object)
-    for p in np.unique(prec):
-        sel = (prec == p) & ~np.isnan(rounded)
+    prec = np.broadcast_to(np.asarray(precision, dtype="int64"), x.shape).ravel()
+    rounded = (round_half_away(x, prec.reshape(x.shape)) + 0.0).ravel()  # -0.0 -> 0.0
+    codes = np.full(rounded.shape, -1, dtype="int64")
+    labels: list[str] = []
+    have = ~np.isnan(rounded)
+    for p in pd.unique(prec):
+        sel = (prec == p) & have
         if sel.any():
-            out[sel] = pd.Series(rounded[sel]).map(f"{{:.{int(p)}f}}".format).to_numpy()
-    return out
+            c, uniq = pd.factorize(rounded[sel])
+            codes[sel] = c + len(labels)
+            labels.extend(map(f"{{:.{int(p)}f}}".format, uniq.tolist()))
+    return codes.reshape(x.shape), np.array(labels, dtype=object)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,6 +211,24 @@ def format_value(values, precision) -> np.ndarray:
 
 def _series_ids(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
     return frame.groupby(list(keys), sort=False, observed=True).ngroup().to_numpy()
+
+
+def _sorted_series_codes(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Integer code of each row's series, numbered in sorted key order (as
+    ``groupby(keys, sort=True).ngroup()``), with missing keys as a value of their own, and a
+    mask of the rows whose keys are all present.
+
+    Each key column is factorized once; the series are then handled as integers, so grids,
+    duplicate checks and ordering never hash or compare strings row by row.
+    """
+    code = np.zeros(len(frame), dtype="int64")
+    present = np.ones(len(frame), dtype=bool)
+    for k in keys:
+        c, uniq = pd.factorize(frame[k], sort=True, use_na_sentinel=False)
+        present &= ~pd.isna(frame[k]).to_numpy()
+        combined = code * (len(uniq) + 1) + c
+        code, _ = pd.factorize(combined, sort=True)  # renumber densely, order kept
+    return code.astype("int64", copy=False), present
 
 
 def _shift_in_series(values: np.ndarray, sid: np.ndarray, j: int) -> np.ndarray:
@@ -195,33 +260,72 @@ def complete_grid(
     """One row per series and quarter from its first quarter to ``until`` (or its last).
 
     Quarters with no observation get ``status = "missing"`` and NaN values, so rolling windows
-    and shifts line up with the calendar, never with the row order.
+    and shifts line up with the calendar, never with the row order. Rows come sorted by the
+    keys and then by quarter.
     """
+    return _complete_grid(observations, keys, until)[0]
+
+
+def _complete_grid(
+    observations: pd.DataFrame, keys: Sequence[str], until: Quarter | str | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`complete_grid` and the series number (0, 1, ...) of each of its rows."""
     keys = list(keys)
-    obs = observations.copy()
-    obs["_ord"] = period_ordinal(obs["period"])
-    dup = obs.duplicated(keys + ["_ord"], keep=False)
+    ordv = period_ordinal(observations["period"])
+    code, present = _sorted_series_codes(observations, keys)
+    o_lo = int(ordv.min()) if len(ordv) else 0
+    o_width = int(ordv.max()) - o_lo + 1 if len(ordv) else 1
+    dup = pd.Series(code * o_width + (ordv - o_lo)).duplicated(keep=False).to_numpy()
     if dup.any():
-        first = obs.loc[dup, keys + ["period"]].iloc[0].to_dict()
+        first = observations.loc[dup, keys + ["period"]].iloc[0].to_dict()
         raise MeasuresError(
             f"{int(dup.sum())} observations share a series and period, e.g. {first}; "
             "observations must hold one resolved row per indicator and period"
         )
-    span = obs.groupby(keys, sort=True, observed=True)["_ord"].agg(["min", "max"]).reset_index()
+    # series with all keys present, their first and last quarters (before ``until``)
+    rows = np.flatnonzero(present)
+    code_p, ord_p = code[rows], ordv[rows]
+    n_codes = int(code.max()) + 1 if len(code) else 0
+    lo = np.full(n_codes, np.iinfo("int64").max)
+    hi = np.full(n_codes, np.iinfo("int64").min)
+    np.minimum.at(lo, code_p, ord_p)
+    np.maximum.at(hi, code_p, ord_p)
+    first_row = np.full(n_codes, -1)
+    first_row[code_p[::-1]] = rows[::-1]
+    series = np.flatnonzero(first_row >= 0)  # in sorted key order
     if until is not None:
         u = Quarter.parse(until).ordinal
-        span["max"] = np.maximum(span["max"].to_numpy(), u)
-        obs = obs[obs["_ord"] <= u]
-        span = span[span["min"] <= u]
-    lengths = (span["max"] - span["min"] + 1).to_numpy()
-    grid = span.loc[span.index.repeat(lengths), keys].reset_index(drop=True)
-    starts = np.repeat(span["min"].to_numpy(), lengths)
-    offsets = np.arange(len(grid)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    grid["_ord"] = starts + offsets
-    out = grid.merge(obs.drop(columns=["period"]), on=keys + ["_ord"], how="left")
+        hi = np.maximum(hi, u)
+        keep = ord_p <= u
+        rows, code_p, ord_p = rows[keep], code_p[keep], ord_p[keep]
+        series = series[lo[series] <= u]
+    lengths = hi[series] - lo[series] + 1
+    offsets = np.cumsum(lengths) - lengths
+    n_out = int(lengths.sum())
+    sid = np.repeat(np.arange(len(series)), lengths)
+    number = np.full(n_codes, -1)
+    number[series] = np.arange(len(series))
+    grid_ord = np.repeat(lo[series], lengths) + (np.arange(n_out) - np.repeat(offsets, lengths))
+
+    # where each observation lands in the grid
+    source = np.full(n_out, -1)
+    at = number[code_p]
+    source[offsets[at] + ord_p - lo[series][at]] = rows
+
+    grid = observations[keys].take(first_row[series][sid]).reset_index(drop=True)
+    grid["_ord"] = grid_ord
+    carried = [c for c in observations.columns if c not in keys and c not in ("period", "_ord")]
+    values = observations[carried].reset_index(drop=True).reindex(source)
+    out = pd.concat([grid, values.reset_index(drop=True)], axis=1)
     out["status"] = out["status"].fillna("missing") if "status" in out else "missing"
-    out["period"] = ordinal_to_period(out["_ord"].to_numpy())
-    return out.sort_values(keys + ["_ord"], kind="stable").reset_index(drop=True)
+    out["period"] = _str_from_codes(*_period_codes(grid_ord))
+    return out, sid
+
+
+def _period_codes(ordinal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``"2015Q2"`` labels of the distinct ordinals and each row's code into them."""
+    uniq, inverse = _dense_unique(ordinal)
+    return np.array([f"{o // 4}Q{o % 4 + 1}" for o in uniq.tolist()], dtype=object), inverse
 
 
 # ---------------------------------------------------------------------------------------------
@@ -272,29 +376,36 @@ def quarterly_measures(
     missing_cols = {"period", "status"} - set(observations.columns)
     if missing_cols:
         raise MeasuresError(f"observations lack column(s): {', '.join(sorted(missing_cols))}")
-    obs = observations.copy()
+    obs = observations.copy(deep=False)
     for col in ("numerator", "denominator", "value"):
         obs[col] = pd.to_numeric(obs[col], errors="coerce") if col in obs else np.nan
-    unknown = sorted(set(obs["indicator"].astype(str)) - set(catalogue["indicator"].astype(str)))
+    seen = pd.Series(obs["indicator"].unique()).astype(str)
+    unknown = sorted(set(seen) - set(catalogue["indicator"].astype(str)))
     if unknown:
         raise MeasuresError(f"indicator(s) not in the catalogue: {', '.join(unknown[:10])}")
 
-    df = complete_grid(obs, keys, until)
+    df, sid = _complete_grid(obs, keys, until)
     cat = catalogue[[c for c in _CATALOGUE_COLUMNS if c in catalogue.columns]]
-    df = df.merge(cat, on="indicator", how="left", validate="many_to_one")
-    not_ok = df["status"].to_numpy() != "ok"
+    df = _join_catalogue(df, cat)
+    # catalogue fields per row, read once per indicator rather than once per row
+    icode, ifirst = _codes_and_first_rows(df["indicator"])
+
+    def per_row(col: str) -> np.ndarray:
+        return df[col].iloc[ifirst].astype("str").to_numpy(dtype=object)[icode]
+
+    status_ok = (df["status"] == "ok").to_numpy(dtype=bool)
+    not_ok = ~status_ok
     for col in ("numerator", "denominator", "value"):
         df[col] = df[col].astype("float64").mask(not_ok)
 
-    sid = _series_ids(df, keys)
     ordv = df["_ord"].to_numpy()
     k = df["rolling_quarters"].fillna(1).astype("int64").to_numpy()
     mult = df["multiplier"].fillna(1.0).astype("float64").to_numpy()
-    unit = df["unit"].astype("str").to_numpy()
+    unit = per_row("unit")
     is_rate = unit == "rate_per_10k"
     is_number = unit == "number"
 
-    # populations: one for the quarter alone, one for the k-quarter window
+    # populations: one for the quarter alone, one for the k-quarter window (rates only)
     df["population_year"] = population_years(ordv - k + 1, ordv)
     pop_q = np.full(len(df), np.nan)
     pop_w = np.full(len(df), np.nan)
@@ -307,11 +418,12 @@ def quarterly_measures(
             raise MeasuresError("populations hold more than one row for a year; pick one release")
         pop["year"] = pop["year"].astype("int64")
         pop["population"] = pop["population"].astype("float64")
-        look = df[pkeys].copy()
-        look["year"] = df["population_year"].to_numpy()
-        pop_w = look.merge(pop, on=pkeys + ["year"], how="left")["population"].to_numpy()
-        look["year"] = population_years(ordv, ordv)
-        pop_q = look.merge(pop, on=pkeys + ["year"], how="left")["population"].to_numpy()
+        rate_rows = np.flatnonzero(is_rate)
+        look = df[pkeys].iloc[rate_rows].reset_index(drop=True)
+        look["year"] = df["population_year"].to_numpy()[rate_rows]
+        pop_w[rate_rows] = look.merge(pop, on=pkeys + ["year"], how="left")["population"]
+        look["year"] = population_years(ordv[rate_rows], ordv[rate_rows])
+        pop_q[rate_rows] = look.merge(pop, on=pkeys + ["year"], how="left")["population"]
     num = df["numerator"].to_numpy()
     den_in = df["denominator"].to_numpy()
     val_in = df["value"].to_numpy()
@@ -336,11 +448,12 @@ def quarterly_measures(
     rolling_value = np.where(is_number, r_num, r_ratio)
     value = np.where(k > 1, rolling_value, q_val)
 
-    notes = np.full(len(df), "", dtype=object)
-    own_ok = ~not_ok & ~np.isnan(q_val)
-    notes[(k > 1) & own_ok & np.isnan(r_num)] = NO_DATA_WINDOW
-    pop_gap = is_rate & ~not_ok & ~np.isnan(num) & np.isnan(np.where(k > 1, pop_w, pop_q))
-    notes[pop_gap] = NO_DATA_POPULATION
+    # notes as codes into _NOTE_LABELS (later rules win, as they are applied in this order)
+    note_code = np.zeros(len(df), dtype="int64")
+    own_ok = status_ok & ~np.isnan(q_val)
+    note_code[(k > 1) & own_ok & np.isnan(r_num)] = 1
+    pop_gap = is_rate & status_ok & ~np.isnan(num) & np.isnan(np.where(k > 1, pop_w, pop_q))
+    note_code[pop_gap] = 2
     if pop_gap.any():
         yrs = sorted(set(df.loc[pop_gap, "population_year"].tolist()))
         logger.warning("no population for year(s) %s: those rates are NaN", yrs)
@@ -351,33 +464,79 @@ def quarterly_measures(
     df["rolling_numerator"] = np.where(k > 1, r_num, np.nan)
     df["rolling_denominator"] = np.where(k > 1, r_den, np.nan)
     df["rolling_value"] = np.where(k > 1, rolling_value, np.nan)
-    df["note"] = notes
     # an annual indicator is returned once a year: other quarters are "not due", not "missing"
     if "frequency" in df:
-        due_q = df["reporting_period"].map(ANNUAL_DUE_QUARTER).fillna(4).to_numpy()
+        first = df.iloc[ifirst]
+        due_q = first["reporting_period"].map(ANNUAL_DUE_QUARTER).fillna(4).to_numpy()[icode]
         not_due = (
-            (df["frequency"].astype("str").to_numpy() == "annual")
+            (first["frequency"].astype("str").to_numpy()[icode] == "annual")
             & (ordv % 4 + 1 != due_q)
-            & (df["status"].to_numpy() == "missing")
+            & (df["status"] == "missing").to_numpy(dtype=bool)
         )
-        df.loc[not_due, "status"] = "not_due"
-        df.loc[not_due, "note"] = NOT_DUE
+        if not_due.any():
+            df.loc[not_due, "status"] = "not_due"
+        note_code[not_due] = 3
+    df["note"] = _str_from_codes(_NOTE_LABELS, note_code)
 
     df["fy"] = ordv // 4
     df["quarter_in_year"] = ordv % 4 + 1
     df["fy_label"] = _fy_labels(df["fy"].to_numpy())
-    df = _add_ytd(df, keys)
-    df = _add_targets(df, targets)
-    df["display_value"] = _display(df, "value")
-    df["ytd_display"] = _display(df, "ytd", ytd=True)
+    rtype = per_row("result_type")
+    df = _add_ytd(df, keys, group=_runs_of(sid, df["fy"].to_numpy()), unit=unit, rtype=rtype)
+    df = _add_targets(df, targets, unit=unit, rtype=rtype, polarity=per_row("polarity"))
+    precision = df["precision"].fillna(1).astype("int64").to_numpy()
+    rejected = (df["status"] == "rejected").to_numpy(dtype=bool)
+    reason = np.where(note_code > 0, note_code, np.where(rejected, len(_NOTE_LABELS), 0))
+    df["display_value"] = _display_column(df["value"].to_numpy(), precision, reason)
+    df["ytd_display"] = _display_column(df["ytd"].to_numpy(), precision, None)
     df["kind"] = "quarter"
     return df.drop(columns=["_ord"])
 
 
-def _fy_labels(fy: np.ndarray) -> np.ndarray:
-    uniq, inv = np.unique(fy, return_inverse=True)
-    labels = np.array([financial_year_label(int(y)) for y in uniq], dtype=object)
-    return labels[inv.ravel()]
+_NOTE_LABELS = ("", NO_DATA_WINDOW, NO_DATA_POPULATION, NOT_DUE)
+# why a value is missing, by note code (0: no note, so "not returned"), then "rejected"
+_REASON_LABELS = (
+    NO_DATA["missing"],
+    NO_DATA_WINDOW,
+    NO_DATA_POPULATION,
+    NOT_DUE,
+    NO_DATA["rejected"],
+)
+
+
+def _join_catalogue(df: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
+    """``df.merge(cat, on="indicator", how="left", validate="many_to_one")``, done as one take
+    of the catalogue rows when every indicator is found once and no column names clash (the
+    merge itself, with its errors, otherwise)."""
+    clash = (set(cat.columns) & set(df.columns)) - {"indicator"}
+    if not clash and cat["indicator"].is_unique:
+        codes, uniq = pd.factorize(df["indicator"])
+        at = pd.Index(cat["indicator"]).get_indexer(uniq)
+        if (codes >= 0).all() and (at >= 0).all():
+            add = cat.drop(columns=["indicator"]).iloc[at[codes]].reset_index(drop=True)
+            add.index = df.index
+            return pd.concat([df, add], axis=1)
+    return df.merge(cat, on="indicator", how="left", validate="many_to_one")
+
+
+def _codes_and_first_rows(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's code for its distinct value, and the position of each value's first row."""
+    codes, uniq = pd.factorize(column, use_na_sentinel=False)
+    first = np.full(len(uniq), -1)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    return codes, first
+
+
+def _runs_of(sid: np.ndarray, fy: np.ndarray) -> np.ndarray:
+    """Group number of each row for (series, financial year), rows sorted by series and time."""
+    start = np.ones(len(sid), dtype=bool)
+    start[1:] = (sid[1:] != sid[:-1]) | (fy[1:] != fy[:-1])
+    return np.cumsum(start) - 1
+
+
+def _fy_labels(fy: np.ndarray):
+    uniq, inv = _dense_unique(fy)
+    return _str_from_codes([financial_year_label(int(y)) for y in uniq], inv)
 
 
 def _additive(unit: np.ndarray) -> np.ndarray:
@@ -396,22 +555,34 @@ def _pooled(df: pd.DataFrame, group: pd.Series) -> tuple[np.ndarray, np.ndarray]
     return s_num.to_numpy(), s_den.to_numpy()
 
 
-def _add_ytd(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def _add_ytd(
+    df: pd.DataFrame,
+    keys: list[str],
+    group: np.ndarray | None = None,
+    unit: np.ndarray | None = None,
+    rtype: np.ndarray | None = None,
+) -> pd.DataFrame:
     """Year to date within each series and financial year, by result type.
 
     A cumulative percentage (or average, or ratio) pools the quarters' numerators and
     denominators: 30/40 then 10/60 is 40/100 = 40%, not 75% + 16.7%. Without counts it falls
-    back to the mean of the quarterly values.
+    back to the mean of the quarterly values. ``group`` (series and financial year, as integers),
+    ``unit`` and ``rtype`` may be passed when the caller has them already.
     """
     v = df["value"].to_numpy()
     have = ~np.isnan(v)
-    grp = df.groupby(keys + ["fy"], sort=False, observed=True).ngroup()
+    if group is None:
+        group = df.groupby(keys + ["fy"], sort=False, observed=True).ngroup().to_numpy()
+    grp = pd.Series(group, index=df.index)
     count = pd.Series(have.astype("int64"), index=df.index).groupby(grp).cumsum()
     total = pd.Series(np.where(have, v, 0.0), index=df.index).groupby(grp).cumsum()
     count = count.to_numpy()
     total = total.to_numpy()
-    rtype = df["result_type"].astype("str").to_numpy()
-    additive = _additive(df["unit"].astype("str").to_numpy())
+    if rtype is None:
+        rtype = df["result_type"].astype("str").to_numpy()
+    if unit is None:
+        unit = df["unit"].astype("str").to_numpy()
+    additive = _additive(unit)
     p_num, p_den = _pooled(df, grp)
     mult = df["multiplier"].fillna(1.0).astype("float64").to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -428,21 +599,35 @@ def _add_ytd(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return df
 
 
-def _add_targets(df: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFrame:
-    """Target for the financial year (year-specific where given), YTD target, target met."""
+def _add_targets(
+    df: pd.DataFrame,
+    targets: pd.DataFrame | None,
+    unit: np.ndarray | None = None,
+    rtype: np.ndarray | None = None,
+    polarity: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Target for the financial year (year-specific where given), YTD target, target met.
+
+    ``unit``, ``rtype`` and ``polarity`` (one per row) may be passed when the caller has them.
+    """
     target = df["target"].astype("float64")
     if targets is not None and not targets.empty:
         t = targets.rename(columns={"target": "_t"})[["indicator", "fy_label", "_t"]]
         merged = df[["indicator", "fy_label"]].merge(t, on=["indicator", "fy_label"], how="left")
         target = pd.Series(merged["_t"].to_numpy(), index=df.index).fillna(target)
     df["target"] = target
-    cumulative = df["result_type"].astype("str").to_numpy() == "cumulative"
-    cumulative &= _additive(df["unit"].astype("str").to_numpy())
+    if rtype is None:
+        rtype = df["result_type"].astype("str").to_numpy()
+    if unit is None:
+        unit = df["unit"].astype("str").to_numpy()
+    if polarity is None:
+        polarity = df["polarity"]
+    cumulative = (rtype == "cumulative") & _additive(unit)
     # a cumulative count's target is per quarter: the YTD target adds one per quarter so far
     # (Appendix 1: 75 new EISAs per quarter, 150 at Q2); a cumulative percentage keeps its target.
     df["ytd_target"] = np.where(cumulative, target * df["quarter_in_year"], target)
-    df["target_met"] = target_met(df["value"], df["target"], df["polarity"])
-    df["ytd_target_met"] = target_met(df["ytd"], df["ytd_target"], df["polarity"])
+    df["target_met"] = target_met(df["value"], df["target"], polarity)
+    df["ytd_target_met"] = target_met(df["ytd"], df["ytd_target"], polarity)
     return df
 
 
@@ -461,19 +646,18 @@ def target_met(value, target, polarity) -> pd.Series:
     return pd.Series(out, index=index)
 
 
-def _display(df: pd.DataFrame, column: str, ytd: bool = False) -> np.ndarray:
-    out = format_value(df[column].to_numpy(), df["precision"].fillna(1).astype("int64").to_numpy())
-    empty = out == ""
-    status = df["status"].to_numpy()
-    note = df["note"].to_numpy()
-    if ytd:
-        out[empty] = "no data"
-        return out
-    reason = np.where(
-        note != "", note, np.where(status == "rejected", NO_DATA["rejected"], NO_DATA["missing"])
-    )
-    out[empty] = reason[empty]
-    return out
+def _display_column(values: np.ndarray, precision: np.ndarray, reason: np.ndarray | None):
+    """Display strings for a column: the rounded value, or where it is NaN the reason
+    (``_REASON_LABELS[reason]``), or ``"no data"`` when ``reason`` is None (year to date)."""
+    codes, labels = _format_codes(values, precision)
+    empty = codes < 0
+    if reason is None:
+        codes[empty] = len(labels)
+        labels = np.append(labels, "no data")
+    else:
+        codes[empty] = len(labels) + reason[empty]
+        labels = np.concatenate([labels, np.array(_REASON_LABELS, dtype=object)])
+    return _str_from_codes(labels, codes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -488,14 +672,30 @@ def annual_measures(quarterly: pd.DataFrame, keys: Sequence[str] = ("indicator",
     ``note`` marks a partial year ("partial year: 2 of 4 quarters").
     """
     keys = list(keys)
-    q = quarterly.copy()
-    q["_have"] = q["value"].notna()
-    q["_v0"] = q["value"].fillna(0.0)
+    wanted = keys + [
+        "fy", "fy_label", "polarity", "unit", "precision", "result_type", "target", "value",
+        "quarter_in_year", "numerator", "denominator", "multiplier", "frequency",
+    ]  # fmt: skip
+    q = quarterly[[c for c in dict.fromkeys(wanted) if c in quarterly.columns]]
+    # one integer id per (series, financial year), in sorted key order; every later step
+    # groups on it instead of hashing the keys again
+    gid = q.groupby(keys + ["fy"], sort=True, observed=True).ngroup().to_numpy()
+    if gid.dtype.kind == "f" or (len(gid) and gid.min() < 0):  # rows with a missing key drop out
+        keep = ~np.isnan(gid.astype("float64")) & (gid >= 0)
+        q, gid = q[keep], gid[keep]
+    gid = gid.astype("int64")
+    n_groups = int(gid.max()) + 1 if len(gid) else 0
+    first_row = np.zeros(n_groups, dtype="int64")
+    first_row[gid[::-1]] = np.arange(len(gid))[::-1]
+    q = q.assign(
+        _have=q["value"].notna(),
+        _v0=q["value"].fillna(0.0),
+    )
     q["_qy"] = np.where(q["_have"], q["quarter_in_year"], 0)
     both = q["_have"] & q["numerator"].notna() & q["denominator"].notna()
     q["_num"] = q["numerator"].where(both, 0.0)
     q["_den"] = q["denominator"].where(both, 0.0)
-    g = q.groupby(keys + ["fy"], sort=True, observed=True)
+    g = q.groupby(gid, sort=True)
     agg = g.agg(
         fy_label=("fy_label", "first"),
         polarity=("polarity", "first"),
@@ -508,20 +708,18 @@ def annual_measures(quarterly: pd.DataFrame, keys: Sequence[str] = ("indicator",
         last_q=("_qy", "max"),
         num=("_num", "sum"),
         den=("_den", "sum"),
-    ).reset_index()
-    mult = (
-        q.groupby(keys + ["fy"], sort=True, observed=True)["multiplier"].first().to_numpy()
-        if "multiplier" in q
-        else np.ones(len(agg))
-    )
-    # the latest available quarter's value
-    latest = (
-        q[q["_have"]]
-        .sort_values(keys + ["fy", "quarter_in_year"])
-        .groupby(keys + ["fy"], observed=True)["value"]
-        .last()
-    )
-    agg = agg.merge(latest.rename("latest").reset_index(), on=keys + ["fy"], how="left")
+    ).reset_index(drop=True)
+    agg = pd.concat([q[keys + ["fy"]].iloc[first_row].reset_index(drop=True), agg], axis=1)
+    mult = g["multiplier"].first().to_numpy() if "multiplier" in q else np.ones(len(agg))
+    # the latest available quarter's value (the last, in time, of the quarters holding one)
+    have = q["_have"].to_numpy()
+    g_have = gid[have]
+    order = np.lexsort((q["quarter_in_year"].to_numpy()[have], g_have))
+    ends = np.ones(len(order), dtype=bool)
+    ends[:-1] = g_have[order][1:] != g_have[order][:-1]
+    latest = np.full(n_groups, np.nan)
+    latest[g_have[order][ends]] = q["value"].to_numpy()[have][order][ends]
+    agg["latest"] = latest
     n = agg["n_quarters"].to_numpy()
     rtype = agg["result_type"].astype("str").to_numpy()
     additive = _additive(agg["unit"].astype("str").to_numpy())
@@ -539,8 +737,7 @@ def annual_measures(quarterly: pd.DataFrame, keys: Sequence[str] = ("indicator",
     agg["target"] = np.where(cumulative, agg["target"].astype("float64") * 4, agg["target"])
     agg["target_met"] = target_met(agg["value"], agg["target"], agg["polarity"])
     annual_freq = (
-        q.groupby(keys + ["fy"], sort=True, observed=True)["frequency"].first().to_numpy()
-        == "annual"
+        g["frequency"].first().to_numpy() == "annual"
         if "frequency" in q
         else np.zeros(len(agg), dtype=bool)
     )
