@@ -406,7 +406,7 @@ def quarterly_measures(
     is_number = unit == "number"
 
     # populations: one for the quarter alone, one for the k-quarter window (rates only)
-    df["population_year"] = population_years(ordv - k + 1, ordv)
+    _set(df, "population_year", population_years(ordv - k + 1, ordv))
     pop_q = np.full(len(df), np.nan)
     pop_w = np.full(len(df), np.nan)
     if is_rate.any():
@@ -458,12 +458,12 @@ def quarterly_measures(
         yrs = sorted(set(df.loc[pop_gap, "population_year"].tolist()))
         logger.warning("no population for year(s) %s: those rates are NaN", yrs)
 
-    df["population"] = np.where(is_rate, np.where(k > 1, pop_w, pop_q), np.nan)
-    df["quarter_value"] = quarter_value
-    df["value"] = value
-    df["rolling_numerator"] = np.where(k > 1, r_num, np.nan)
-    df["rolling_denominator"] = np.where(k > 1, r_den, np.nan)
-    df["rolling_value"] = np.where(k > 1, rolling_value, np.nan)
+    _set(df, "population", np.where(is_rate, np.where(k > 1, pop_w, pop_q), np.nan))
+    _set(df, "quarter_value", quarter_value)
+    _set(df, "value", value)
+    _set(df, "rolling_numerator", np.where(k > 1, r_num, np.nan))
+    _set(df, "rolling_denominator", np.where(k > 1, r_den, np.nan))
+    _set(df, "rolling_value", np.where(k > 1, rolling_value, np.nan))
     # an annual indicator is returned once a year: other quarters are "not due", not "missing"
     if "frequency" in df:
         first = df.iloc[ifirst]
@@ -478,8 +478,8 @@ def quarterly_measures(
         note_code[not_due] = 3
     df["note"] = _str_from_codes(_NOTE_LABELS, note_code)
 
-    df["fy"] = ordv // 4
-    df["quarter_in_year"] = ordv % 4 + 1
+    _set(df, "fy", ordv // 4)
+    _set(df, "quarter_in_year", ordv % 4 + 1)
     df["fy_label"] = _fy_labels(df["fy"].to_numpy())
     rtype = per_row("result_type")
     df = _add_ytd(df, keys, group=_runs_of(sid, df["fy"].to_numpy()), unit=unit, rtype=rtype)
@@ -527,6 +527,12 @@ def _codes_and_first_rows(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, first
 
 
+def _set(df: pd.DataFrame, column: str, values: np.ndarray) -> None:
+    """``df[column] = values`` for a freshly computed array, handed over without the copy
+    pandas makes of an assigned array (a national table's columns are ~50 MB each)."""
+    df[column] = pd.Series(values, index=df.index, copy=False)
+
+
 def _runs_of(sid: np.ndarray, fy: np.ndarray) -> np.ndarray:
     """Group number of each row for (series, financial year), rows sorted by series and time."""
     start = np.ones(len(sid), dtype=bool)
@@ -550,8 +556,8 @@ def _pooled(df: pd.DataFrame, group: pd.Series) -> tuple[np.ndarray, np.ndarray]
     num = df["numerator"].to_numpy(dtype="float64")
     den = df["denominator"].to_numpy(dtype="float64")
     both = ~np.isnan(num) & ~np.isnan(den) & ~np.isnan(df["value"].to_numpy())
-    s_num = pd.Series(np.where(both, num, 0.0), index=df.index).groupby(group).cumsum()
-    s_den = pd.Series(np.where(both, den, 0.0), index=df.index).groupby(group).cumsum()
+    s_num = pd.Series(np.where(both, num, 0.0), index=df.index, copy=False).groupby(group).cumsum()
+    s_den = pd.Series(np.where(both, den, 0.0), index=df.index, copy=False).groupby(group).cumsum()
     return s_num.to_numpy(), s_den.to_numpy()
 
 
@@ -573,9 +579,9 @@ def _add_ytd(
     have = ~np.isnan(v)
     if group is None:
         group = df.groupby(keys + ["fy"], sort=False, observed=True).ngroup().to_numpy()
-    grp = pd.Series(group, index=df.index)
-    count = pd.Series(have.astype("int64"), index=df.index).groupby(grp).cumsum()
-    total = pd.Series(np.where(have, v, 0.0), index=df.index).groupby(grp).cumsum()
+    grp = pd.Series(group, index=df.index, copy=False)
+    count = pd.Series(have.astype("int64"), index=df.index, copy=False).groupby(grp).cumsum()
+    total = pd.Series(np.where(have, v, 0.0), index=df.index, copy=False).groupby(grp).cumsum()
     count = count.to_numpy()
     total = total.to_numpy()
     if rtype is None:
@@ -594,8 +600,8 @@ def _add_ytd(
         [np.where(count > 0, cumulative, np.nan), np.where(count > 0, mean, np.nan), v],
         default=np.nan,
     )
-    df["ytd"] = ytd
-    df["ytd_quarters"] = count
+    _set(df, "ytd", ytd)
+    _set(df, "ytd_quarters", count)
     return df
 
 
@@ -625,7 +631,7 @@ def _add_targets(
     cumulative = (rtype == "cumulative") & _additive(unit)
     # a cumulative count's target is per quarter: the YTD target adds one per quarter so far
     # (Appendix 1: 75 new EISAs per quarter, 150 at Q2); a cumulative percentage keeps its target.
-    df["ytd_target"] = np.where(cumulative, target * df["quarter_in_year"], target)
+    _set(df, "ytd_target", np.where(cumulative, target * df["quarter_in_year"], target))
     df["target_met"] = target_met(df["value"], df["target"], polarity)
     df["ytd_target_met"] = target_met(df["ytd"], df["ytd_target"], polarity)
     return df
