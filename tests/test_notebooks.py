@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import nbformat
@@ -29,6 +28,7 @@ from pmqa_lib import export, tables
 from pmqa_lib.io import PROJECT_ROOT, Paths
 from pmqa_lib.periods import Quarter
 from pmqa_lib.report_data import load_report_inputs
+from tests.pdf_text import pdf_text
 from tests.report_fixture import FIXTURE
 
 pytestmark = pytest.mark.slow
@@ -51,12 +51,6 @@ def golden_tables(inputs) -> dict[str, pd.DataFrame]:
     for ref in ("1.1", "1.1a", "3.1"):
         out[f"page_{ref}"] = tables.indicator_page_table(inputs.measures, cat[ref], q)
     return out
-
-
-def _pdf_text(path: Path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
 
 
 def _html_checks(html: str) -> None:
@@ -111,7 +105,7 @@ def test_fixture_no_data_wording(fixture_report):
     paths, result = fixture_report
     html = Path(result["html"]).read_text(encoding="utf-8")
     assert "no data: return rejected" in html and "no data: not returned" in html
-    text = _pdf_text(result["pdf"])
+    text = pdf_text(result["pdf"])
     assert "no data: return rejected" in text
     assert "Q2 2015/16" in text and "Calderdale Safeguarding Children Board" in text
 
@@ -161,7 +155,7 @@ def test_example_report_has_appendix_1_figures(example_run):
     paths, result = example_run
     html = Path(result["html"]).read_text(encoding="utf-8")
     _html_checks(html)
-    text = _pdf_text(result["pdf"])
+    text = pdf_text(result["pdf"])
     for doc in (html, text):
         assert "Q2 2015/16" in doc
         for figure in ("55.1", "65.0", "60.1", "314", "444", "401"):

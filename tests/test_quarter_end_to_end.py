@@ -7,7 +7,6 @@ REPORTS_DIR moved into tmp, once on the shipped returns and once with one agency
 from __future__ import annotations
 
 import shutil
-import subprocess
 
 import pandas as pd
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from pmqa_lib import pipeline
 from pmqa_lib.io import PROJECT_ROOT, Paths, sha256_file
 from pmqa_lib.periods import Quarter
+from tests.pdf_text import pdf_text
 
 pytestmark = pytest.mark.slow
 
@@ -23,16 +23,6 @@ Q2 = Quarter.parse("2015Q2")
 
 def _raw_hashes(root):
     return {p.relative_to(root): sha256_file(p) for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def _pdf_text(path) -> str:
-    if shutil.which("pdftotext") is None:
-        from pypdf import PdfReader  # pragma: no cover - fallback when poppler is absent
-
-        return "\n".join(page.extract_text() for page in PdfReader(path).pages)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
 
 
 def _run_quarter(tmp, quarter: Quarter, monkeypatch, pdf: bool = True) -> Paths:
@@ -88,7 +78,7 @@ def test_report_shows_what_the_board_saw(shipped_run):
     paths, _, _ = shipped_run
     rep = paths.report_dir(Q2)
     html = (rep / "board_report.html").read_text(encoding="utf-8")
-    pdf = _pdf_text(rep / "board_report.pdf")
+    pdf = pdf_text(rep / "board_report.pdf")
     for text in (html, pdf):
         assert "Q2 2015/16" in text
         for figure in ("55.1", "65.0", "60.1", "314", "444", "401"):
@@ -135,7 +125,7 @@ def test_report_has_the_register_sections(shipped_run):
     paths, _, _ = shipped_run
     rep = paths.report_dir(Q2)
     html = (rep / "board_report.html").read_text(encoding="utf-8")
-    pdf = " ".join(_pdf_text(rep / "board_report.pdf").split())
+    pdf = " ".join(pdf_text(rep / "board_report.pdf").split())
     for title in (
         "Rolling reports due, overdue or deferred (Appendix 2)",
         "Multi-agency audit schedule (Appendix 3)",
