@@ -134,6 +134,7 @@ def next_step(assurance, trig, trajectory, status) -> np.ndarray:
         [
             st == "rejected",
             st == "missing",
+            st == "suppressed",
             a == "",
             t == TRIGGER_AUDIT,
             (a == UNSAFE),
@@ -145,6 +146,8 @@ def next_step(assurance, trig, trajectory, status) -> np.ndarray:
         [
             "No data: the return was rejected; chase a corrected return before the sub-group meets.",
             "No data: the return is missing; chase the lead officer.",
+            "No data: the agency suppressed the figure (small numbers); agree with the lead "
+            "officer how the sub-group will see it.",
             "Cannot be rated: no thresholds, target or comparator; agree one with the lead officer.",
             "Propose a multi-agency audit: Red, target missed and getting worse.",
             "Red: ask the lead officer for an exception report and actions with timescales.",

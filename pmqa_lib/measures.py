@@ -40,13 +40,16 @@ from pmqa_lib.periods import Quarter, financial_year_label, population_year_for_
 
 logger = logging.getLogger(__name__)
 
-STATUSES = ("ok", "rejected", "missing")
+STATUSES = ("ok", "rejected", "missing", "suppressed", "not_due")
+#: how a missing value is shown, by its status: the one table of this wording (tables imports it)
 NO_DATA = {
     "rejected": "no data: return rejected",
     "missing": "no data: not returned",
+    "suppressed": "no data: suppressed by the agency",
+    "not_due": "not due this quarter (annual indicator)",
 }
 NO_DATA_WINDOW = "no data: rolling window incomplete"
-NOT_DUE = "not due this quarter (annual indicator)"
+NOT_DUE = NO_DATA["not_due"]
 NO_DATA_POPULATION = "no data: population missing"
 
 _CATALOGUE_COLUMNS = [
@@ -485,8 +488,13 @@ def quarterly_measures(
     df = _add_ytd(df, keys, group=_runs_of(sid, df["fy"].to_numpy()), unit=unit, rtype=rtype)
     df = _add_targets(df, targets, unit=unit, rtype=rtype, polarity=per_row("polarity"))
     precision = df["precision"].fillna(1).astype("int64").to_numpy()
-    rejected = (df["status"] == "rejected").to_numpy(dtype=bool)
-    reason = np.where(note_code > 0, note_code, np.where(rejected, len(_NOTE_LABELS), 0))
+    status = df["status"].to_numpy()
+    by_status = np.select(
+        [status == "rejected", status == "suppressed"],
+        [len(_NOTE_LABELS), len(_NOTE_LABELS) + 1],
+        0,
+    )
+    reason = np.where(note_code > 0, note_code, by_status)
     df["display_value"] = _display_column(df["value"].to_numpy(), precision, reason)
     df["ytd_display"] = _display_column(df["ytd"].to_numpy(), precision, None)
     df["kind"] = "quarter"
@@ -501,6 +509,7 @@ _REASON_LABELS = (
     NO_DATA_POPULATION,
     NOT_DUE,
     NO_DATA["rejected"],
+    NO_DATA["suppressed"],
 )
 
 

@@ -132,10 +132,16 @@ def build(
         The expected periods run from ``first`` to ``last``.
     """
     latest, revisions = resolve(accepted)
-    latest["status"] = "ok"
-    latest["note"] = np.where(
-        latest["value_marker"].notna(), "suppressed: " + latest["value_marker"].astype(str), None
+    # a figure the agency suppressed (a DfE-style marker such as "c" where the number would be)
+    # is an answer, not a missing return: it is not chased, and it is never shown as a number
+    markers = latest[["value_marker", "numerator_marker", "denominator_marker"]]
+    marker = markers.bfill(axis=1).iloc[:, 0]
+    no_figure = latest["value"].isna() & (
+        latest["numerator"].isna() | latest["denominator_marker"].notna()
     )
+    suppressed = marker.notna() & no_figure
+    latest["status"] = np.where(suppressed, "suppressed", "ok")
+    latest["note"] = np.where(marker.notna(), "suppressed: " + marker.astype(str), None)
 
     grid = expected(catalogue, first, last)
     have = latest.set_index(["indicator", "period"]).index

@@ -21,15 +21,9 @@ from pmqa_lib.analytics import (
     annual_slot,
 )
 from pmqa_lib.catalogue import ANNUAL_DUE_QUARTER, Catalogue, Indicator
+from pmqa_lib.measures import NO_DATA
 from pmqa_lib.periods import Quarter, financial_year_label
 
-#: how a missing value is shown, by the status the validation stage gave it
-NO_DATA = {
-    "rejected": "no data: return rejected",
-    "missing": "no data: not returned",
-    "suppressed": "no data: suppressed",
-    "not_due": "not due this quarter (annual indicator)",
-}
 NOT_APPLICABLE = "NA"
 NOT_YET_DUE = "not yet due"
 YES, NO = "Yes", "No"

@@ -357,3 +357,10 @@ def test_annual_in_its_due_quarter_is_the_new_result():
     assert s["note"] == "annual result (2014/15 (school year)); next due in Q1 2016/17"
     # 2014Q4 (previous quarter) carried 2014Q1's 92.4: Amber band (85 to 95)
     assert s["previous_rag"] == "Amber"
+
+
+def test_next_step_for_a_suppressed_figure():
+    from pmqa_lib.assurance import next_step
+
+    text = next_step([""], ["none"], ["insufficient data"], ["suppressed"])[0]
+    assert text.startswith("No data: the agency suppressed the figure")

@@ -322,3 +322,21 @@ def test_annual_indicator_is_not_due_outside_its_quarter_and_not_a_partial_year(
     a = annual_measures(quarterly_measures(obs, cat, None, until="2015Q4")).set_index("period")
     assert a.loc["2015/16", "value"] == pytest.approx(101 / 105 * 100)
     assert a.loc["2015/16", "note"] == ""  # one result a year is the whole year, not "1 of 4"
+
+
+def test_suppressed_figure_is_shown_as_suppressed_not_as_not_returned():
+    cat = CAT_PCT_CUM.assign(indicator="CSCB03", unit="number", multiplier=1.0)
+    obs = pd.DataFrame(
+        {
+            "indicator": "CSCB03",
+            "period": ["2015Q1", "2015Q2"],
+            "numerator": np.nan,
+            "denominator": np.nan,
+            "value": [9.0, np.nan],
+            "status": ["ok", "suppressed"],
+        }
+    )
+    q = quarterly_measures(obs, cat, None).set_index("period")
+    assert q.loc["2015Q2", "display_value"] == "no data: suppressed by the agency"
+    assert np.isnan(q.loc["2015Q2", "value"])
+    assert q.loc["2015Q1", "display_value"] == "9.0"

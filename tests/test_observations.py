@@ -123,3 +123,24 @@ def test_status_ok_rejected_missing():
         == "no data: return rejected (WYP_2015Q2.csv, row 3, column value: cannot be negative)"
     )
     assert obs.loc[obs["status"] != "ok", "value"].isna().all()  # missing is missing, never zero
+
+
+def test_suppressed_figure_is_its_own_status_not_ok_and_not_chased():
+    """A DfE-style marker ("c") where the number would be: an answer, not a missing return."""
+    acc = _rows(
+        [
+            dict(agency="WYP", indicator="CSCB03", period="2015Q2", value_marker="c",
+                 source_file="WYP_2015Q2.csv", source_row=2, received_in="2015Q2"),
+            dict(agency="WYP", indicator="CSCB04", period="2015Q2", value=401.0,
+                 source_file="WYP_2015Q2.csv", source_row=3, received_in="2015Q2"),
+        ]
+    )  # fmt: skip
+    empty = _rows([]).assign(message="")
+    files = pd.DataFrame(columns=["agency", "received_in", "source_file", "reason"])
+    q = Quarter.parse("2015Q2")
+    obs, _ = observations.build(acc, empty, files, CAT, q, q)
+    o = obs.set_index("indicator")
+    assert o.loc["CSCB03", "status"] == "suppressed"
+    assert o.loc["CSCB03", "note"] == "suppressed: c"
+    assert np.isnan(o.loc["CSCB03", "value"])  # never zero
+    assert o.loc["CSCB04", "status"] == "ok"
