@@ -642,7 +642,12 @@ def _add_targets(
     # (Appendix 1: 75 new EISAs per quarter, 150 at Q2); a cumulative percentage keeps its target.
     _set(df, "ytd_target", np.where(cumulative, target * df["quarter_in_year"], target))
     df["target_met"] = target_met(df["value"], df["target"], polarity)
-    df["ytd_target_met"] = target_met(df["ytd"], df["ytd_target"], polarity)
+    ytd_met = target_met(df["ytd"], df["ytd_target"], polarity)
+    # a cumulative total missing a quarter is unknown against its target, not met or missed
+    # (for low-is-good the partial total would look met simply because a quarter is missing)
+    partial = cumulative & (df["ytd_quarters"].to_numpy() < df["quarter_in_year"].to_numpy())
+    ytd_met[partial] = pd.NA
+    df["ytd_target_met"] = ytd_met
     return df
 
 
@@ -756,9 +761,10 @@ def annual_measures(quarterly: pd.DataFrame, keys: Sequence[str] = ("indicator",
         if "frequency" in q
         else np.zeros(len(agg), dtype=bool)
     )
-    agg["note"] = np.where(
-        (n > 0) & (n < 4) & ~annual_freq, "partial year: " + n.astype(str) + " of 4 quarters", ""
-    )
+    partial_year = (n > 0) & (n < 4) & ~annual_freq
+    agg["note"] = np.where(partial_year, "partial year: " + n.astype(str) + " of 4 quarters", "")
+    # a cumulative count missing quarters cannot be judged against a full year's target
+    agg.loc[partial_year & cumulative, "target_met"] = pd.NA
     agg["status"] = np.where(n > 0, "ok", "missing")
     agg["display_value"] = format_value(agg["value"], agg["precision"].fillna(1).astype("int64"))
     agg.loc[agg["value"].isna(), "display_value"] = NO_DATA["missing"]

@@ -554,13 +554,20 @@ def annual_page_table(
 
 
 def _ytd_met(row: pd.Series, indicator: Indicator) -> str:
+    """The YTD "target met?" cell from the measures' own ``ytd_target_met`` (by polarity)."""
     ytd, tgt = row.get("ytd"), row.get("ytd_target")
     if format_number(ytd, 6) == "":
         return no_data_text(row.get("status"))
     if format_number(tgt, 6) == "":
         return NOT_APPLICABLE
-    ok = float(ytd) >= float(tgt) if indicator.high_is_good else float(ytd) <= float(tgt)
-    return YES if ok else NO
+    if "ytd_target_met" not in row.index:  # a measures table from before the column existed
+        ok = float(ytd) >= float(tgt) if indicator.high_is_good else float(ytd) <= float(tgt)
+        return YES if ok else NO
+    met = row.get("ytd_target_met")
+    if met is None or (isinstance(met, float) and math.isnan(met)) or met is pd.NA or met == "":
+        # measures leave it unknown when a cumulative total is missing a quarter
+        return "not known (a quarter has no data)"
+    return met_text(met)
 
 
 def _page_frame(actual: dict, target: dict, met: dict, cols: list[str]) -> pd.DataFrame:

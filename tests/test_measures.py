@@ -340,3 +340,29 @@ def test_suppressed_figure_is_shown_as_suppressed_not_as_not_returned():
     assert q.loc["2015Q2", "display_value"] == "no data: suppressed by the agency"
     assert np.isnan(q.loc["2015Q2", "value"])
     assert q.loc["2015Q1", "display_value"] == "9.0"
+
+
+def test_cumulative_count_missing_a_quarter_is_not_judged_against_its_target():
+    """2.5-like: low is good, 150 a quarter. 140, rejected, 140, missing: the YTD total of 280
+    against 450 (Q3) would look "met" only because two quarters are missing."""
+    cat = CAT_PCT_CUM.assign(
+        indicator="2.5", unit="number", multiplier=1.0, target=150.0, precision=0
+    )
+    obs = pd.DataFrame(
+        {
+            "indicator": "2.5",
+            "period": ["2015Q1", "2015Q2", "2015Q3", "2015Q4"],
+            "numerator": np.nan,
+            "denominator": np.nan,
+            "value": [140.0, np.nan, 140.0, np.nan],
+            "status": ["ok", "rejected", "ok", "missing"],
+        }
+    )
+    qm = quarterly_measures(obs, cat, None)
+    q = qm.set_index("period")
+    assert bool(q.loc["2015Q1", "ytd_target_met"])  # 140 <= 150 with the one quarter in
+    assert q.loc["2015Q3", "ytd"] == 280 and q.loc["2015Q3", "ytd_target"] == 450
+    assert pd.isna(q.loc["2015Q3", "ytd_target_met"])
+    a = annual_measures(qm).set_index("period")
+    assert a.loc["2015/16", "note"] == "partial year: 2 of 4 quarters"
+    assert pd.isna(a.loc["2015/16", "target_met"])
