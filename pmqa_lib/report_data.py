@@ -31,6 +31,7 @@ OPTIONAL = (
     "validation.json",
 )
 _TEXT_COLUMNS = ("indicator", "period", "agency", "fy_label", "population_year")
+_FREE_TEXT_COLUMNS = ("commentary", "actions", "action_timescale", "proposed_rag", "note")
 
 
 class ReportInputError(FileNotFoundError):
@@ -62,10 +63,14 @@ class ReportInputs:
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """Read a processed CSV keeping references and periods as text (``1.10`` stays ``1.10``)."""
+    """Read a processed CSV keeping references and periods as text (``1.10`` stays ``1.10``).
+
+    Only an empty cell is missing: a lead officer's commentary of "N/A" or "None" is their
+    words, shown as sent, not a blank.
+    """
     head = pd.read_csv(path, nrows=0)
-    dtypes = {c: "str" for c in head.columns if c in _TEXT_COLUMNS}
-    return pd.read_csv(path, dtype=dtypes, keep_default_na=True)
+    dtypes = {c: "str" for c in head.columns if c in _TEXT_COLUMNS or c in _FREE_TEXT_COLUMNS}
+    return pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
 
 
 def raw_input_files(quarter: Quarter | str, paths: Paths) -> list[Path]:

@@ -81,3 +81,19 @@ def test_scorecard_widths_fit_one_to_four_quarters():
         w = scorecard_widths(text + nums, nums)
         share = w[3] / sum(w)  # the description is the widest column at every quarter
         assert max(w) == w[3] and share > 0.2
+
+
+def test_commentary_of_na_is_read_as_words_not_blank(tmp_path):
+    """A lead officer who writes "N/A" or "None" said so; it is not a missing cell."""
+    from pmqa_lib.report_data import read_table
+
+    f = tmp_path / "observations.csv"
+    f.write_text(
+        "indicator,period,value,commentary,actions\n1.10,2015Q2,,N/A,None\n1.1,2015Q2,65.0,,\n",
+        encoding="utf-8",
+    )
+    t = read_table(f)
+    assert t["indicator"].tolist() == ["1.10", "1.1"]
+    assert t.loc[0, "commentary"] == "N/A" and t.loc[0, "actions"] == "None"
+    assert pd.isna(t.loc[1, "commentary"]) and pd.isna(t.loc[0, "value"])
+    assert t.loc[1, "value"] == 65.0
