@@ -22,12 +22,9 @@ into ``data/raw/reference``; see ``docs/public_data.md``).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +32,7 @@ import pandas as pd
 
 from pmqa_lib import public
 from pmqa_lib.catalogue import Catalogue, load_catalogue
-from pmqa_lib.io import Paths, sha256_file
+from pmqa_lib.io import Paths, atomic_write, sha256_file
 from pmqa_lib.periods import Quarter, financial_year_label
 
 log = logging.getLogger(__name__)
@@ -353,17 +350,10 @@ def _sources_table(path: Path) -> dict[str, dict[str, str]]:
 
 
 def _write_reference(text: str, path: Path) -> None:
-    """Atomic write for the developer step above (io.atomic_write refuses data/raw by design)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    """Atomic write for the developer step above, the one explicit exception to data/raw/ being
+    read-only (io.atomic_write refuses it unless told)."""
+    with atomic_write(path, allow_raw=True) as fh:
+        fh.write(text)
 
 
 if __name__ == "__main__":  # developer step: python -m pmqa_lib.comparators [2021|2025]

@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from pmqa_lib.catalogue import Catalogue, Indicator, load_catalogue
+from pmqa_lib.io import atomic_write
 from pmqa_lib.periods import (
     Quarter,
     financial_year_label,
@@ -794,15 +795,15 @@ def build_files(
 
 
 def write_files(files: dict[str, bytes], raw_dir: Path | str) -> None:
-    """Write the generated files under ``raw_dir`` with plain writes.
+    """Write the generated files under ``raw_dir``, each atomically.
 
-    This is the one place allowed to write into ``data/raw/`` (see the module docstring).
+    A developer tool, and so one of the explicit exceptions to ``data/raw/`` being read-only
+    (see the module docstring).
     """
     raw_dir = Path(raw_dir)
     for rel, data in sorted(files.items()):
-        path = raw_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        with atomic_write(raw_dir / rel, "wb", allow_raw=True) as fh:
+            fh.write(data)
 
 
 def compare_files(files: dict[str, bytes], raw_dir: Path | str) -> list[str]:

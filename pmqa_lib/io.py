@@ -120,10 +120,17 @@ def _check_not_raw(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_write(path: Path | str, mode: str = "w", encoding: str | None = "utf-8") -> Iterator:
-    """Open a temporary file beside ``path``; rename it over ``path`` only if the block succeeds."""
+def atomic_write(
+    path: Path | str, mode: str = "w", encoding: str | None = "utf-8", *, allow_raw: bool = False
+) -> Iterator:
+    """Open a temporary file beside ``path``; rename it over ``path`` only if the block succeeds.
+
+    ``allow_raw=True`` is for the developer tools that build the shipped example and reference
+    extracts (``make examples``, ``python -m pmqa_lib.comparators``); the pipeline never sets it.
+    """
     path = Path(path)
-    _check_not_raw(path)
+    if not allow_raw:
+        _check_not_raw(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)

@@ -94,3 +94,11 @@ def test_outputs_are_readable_by_others_like_a_plain_open(tmp_path):
         os.umask(mask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
     assert stat.S_IMODE((tmp_path / "report.pdf").stat().st_mode) == 0o644
+
+
+def test_allow_raw_is_the_explicit_exception_for_developer_tools(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    target = tmp_path / "raw" / "reference" / "comparators.csv"
+    with io.atomic_write(target, allow_raw=True) as fh:
+        fh.write("indicator\n")
+    assert target.read_text(encoding="utf-8") == "indicator\n"
