@@ -190,9 +190,6 @@ class Catalogue:
         themes = list(dict.fromkeys(i.theme for i in self.indicators.values()))
         return [i.ref for t in themes for i in self.indicators.values() if i.theme == t]
 
-    def for_agency(self, code: str) -> list[Indicator]:
-        return [i for i in self.indicators.values() if i.agency == code]
-
     def to_frame(self) -> pd.DataFrame:
         """One row per indicator with the scalar fields, for vectorised joins."""
         rows = []

@@ -186,11 +186,6 @@ def write_json(obj, path: Path | str) -> Path:
     return Path(path)
 
 
-def read_json(path: Path | str):
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
-
-
 def sha256_file(path: Path | str, chunk: int = 1 << 20) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:

@@ -88,13 +88,6 @@ def period_ordinal(period: pd.Series) -> np.ndarray:
     return ordinals[codes]
 
 
-def ordinal_to_period(ordinal: np.ndarray) -> np.ndarray:
-    """Inverse of :func:`period_ordinal`: running quarter number -> ``"2015Q2"`` strings."""
-    uniq, inverse = _dense_unique(np.asarray(ordinal, dtype="int64"))
-    labels = np.array([f"{o // 4}Q{o % 4 + 1}" for o in uniq.tolist()], dtype=object)
-    return labels[inverse]
-
-
 def _dense_unique(key: np.ndarray, max_span: int = 50_000_000) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(key, return_inverse=True)`` for integer keys, in linear time when the keys
     span a small range (quarters, years, windows): a presence table instead of a sort."""
@@ -210,10 +203,6 @@ def _format_codes(values, precision) -> tuple[np.ndarray, np.ndarray]:
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _series_ids(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
-    return frame.groupby(list(keys), sort=False, observed=True).ngroup().to_numpy()
 
 
 def _sorted_series_codes(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -136,9 +136,6 @@ class Quarter:
         """The quarters of this financial year up to and including this one."""
         return [Quarter(self.fy, k) for k in range(1, self.q + 1)]
 
-    def same_quarter_last_year(self) -> Quarter:
-        return Quarter(self.fy - 1, self.q)
-
     @property
     def dfe_year(self) -> int:
         """DfE's label for the reporting year that contains this quarter (year ending 31 March)."""
@@ -148,11 +145,6 @@ class Quarter:
         if not isinstance(other, Quarter):
             return NotImplemented
         return self.ordinal < other.ordinal
-
-
-def parse_quarter(text: str | Quarter) -> Quarter:
-    """Parse ``2015Q2`` into a :class:`Quarter`; raise :class:`PeriodError` otherwise."""
-    return Quarter.parse(text)
 
 
 def quarter_range(first: str | Quarter, last: str | Quarter) -> list[Quarter]:

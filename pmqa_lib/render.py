@@ -54,12 +54,6 @@ def split_actions(text: object) -> list[str]:
     return out
 
 
-def bullet_list(items: Iterable[object]) -> str:
-    """An escaped ``<ul>``; empty string when there are no items."""
-    lis = "".join(f"<li>{esc(i)}</li>" for i in items if esc(i))
-    return f"<ul>{lis}</ul>" if lis else ""
-
-
 def rag_badge(rag: object) -> str:
     """A RAG rating as coloured text: ``<span class="rag rag-green">Green</span>``.
 

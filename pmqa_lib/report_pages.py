@@ -21,8 +21,6 @@ from pmqa_lib.report_data import ReportInputs
 
 log = logging.getLogger(__name__)
 
-REGISTERS_PLACEHOLDER = "Registers: reports due, audits and actions"
-
 
 # ---------------------------------------------------------------------------------------
 # Which indicators get a page
@@ -397,16 +395,11 @@ def indicator_pages(inputs: ReportInputs, f: pd.DataFrame | None = None) -> list
 
 
 def audits_for(inputs: ReportInputs, ref: str) -> str:
-    """Audits the registers link to this indicator, as one line; "" when none or no registers."""
+    """Audits the registers link to this indicator, as one line; "" when they cannot be read."""
+    from pmqa_lib import registers
+
     try:
-        from pmqa_lib import registers
-    except ImportError:
-        return ""
-    fn = getattr(registers, "audits_for_indicator", None)
-    if fn is None:
-        return ""
-    try:
-        df = fn(inputs.quarter, _paths_of(inputs), ref)
+        df = registers.audits_for_indicator(inputs.quarter, _paths_of(inputs), ref)
     except Exception as exc:  # registers must never stop the report
         log.warning("audits for %s not read: %s", ref, exc)
         return ""
@@ -451,23 +444,13 @@ def _paths_of(inputs: ReportInputs):
 
 
 def registers_section(inputs: ReportInputs) -> str:
-    """The registers (reports due, audits, actions, impact log) from :mod:`pmqa_lib.registers`;
-    a clearly marked placeholder while that module has no ``report_tables``."""
+    """The registers (reports due, audits, actions, impact log, proposed audits) from
+    :func:`pmqa_lib.registers.report_tables`; a register that cannot be read never stops the
+    report: the section says so instead."""
+    from pmqa_lib import registers
+
     try:
-        from pmqa_lib import registers
-    except ImportError:
-        registers = None
-    fn = getattr(registers, "report_tables", None) if registers else None
-    if fn is None:
-        body = (
-            '<div class="placeholder"><p>The registers section (Appendices 2, 3 and 5; section 6.1) '
-            "appears here once the registers module provides it.</p></div>"
-        )
-        return render.section(
-            REGISTERS_PLACEHOLDER, body, css_class="section section-break", anchor="registers"
-        )
-    try:
-        tables_by_title = fn(inputs.quarter, _paths_of(inputs))
+        tables_by_title = registers.report_tables(inputs.quarter, _paths_of(inputs))
     except Exception as exc:  # registers must never stop the quarter's report
         log.warning("registers not shown: %s", exc)
         body = f'<div class="placeholder"><p>Registers not available: {esc(exc)}</p></div>'
@@ -493,7 +476,3 @@ def footer(inputs: ReportInputs) -> str:
         f"Produced by pmqa {esc(__version__)} from the processed tables of {esc(inputs.quarter.code)}; "
         "the manifest lists every input file with its SHA-256 hash.</footer>"
     )
-
-
-def quarter_of(text: str) -> Quarter:
-    return Quarter.parse(text)

@@ -84,13 +84,6 @@ def period_text(label: object) -> str:
     return text
 
 
-def next_due_quarter(indicator: Indicator, quarter: Quarter) -> Quarter:
-    """The next quarter after ``quarter`` whose return carries the annual indicator's result."""
-    due = ANNUAL_DUE_QUARTER.get(indicator.reporting_period, 4)
-    nxt = quarter.next()
-    return Quarter(nxt.fy if nxt.q <= due else nxt.fy + 1, due)
-
-
 def annual_results(measures: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     """An annual indicator's results, one row per annual period, oldest first.
 
