@@ -253,3 +253,18 @@ def test_reminders_in_the_next_30_days(paths, capsys):
     ]  # fmt: skip
     assert (rem["reminder_date"] >= rem["request_date"]).all()
     assert (rem["reminder_date"] <= rem["due_date"]).all()
+
+
+def test_status_as_at_any_date_from_the_shipped_registers():
+    """Appendix 2: Private Fostering, due 10 June 2015, "Deferred to August 2015 Board": as at
+    30 June 2015 it is deferred once, now due 31 August 2015 (month only -> last day)."""
+    import datetime as dt
+
+    from pmqa_lib.io import PROJECT_ROOT, Paths
+
+    paths = Paths(PROJECT_ROOT / "data", PROJECT_ROOT / "reports")
+    t = registers.as_at_status(paths, dt.date(2015, 6, 30))
+    r = t["rolling_reports"]
+    pf = r[r["report"] == "Private Fostering"].iloc[0]
+    assert (pf["status"], int(pf["times_deferred"])) == ("deferred", 1)
+    assert str(pd.Timestamp(pf["current_due_date"]).date()) == "2015-08-31"
