@@ -330,10 +330,16 @@ def assess_quarter(
         .fillna("")
     )
     comp_for_target = a["target_type"].map(TARGET_TYPE_COMPARATOR)
-    a["comparator_status"] = [
-        row.get(f"{c}_status", "") if isinstance(c, str) else ""
-        for row, c in zip(a.to_dict("records"), comp_for_target, strict=True)
-    ]
+    # the status against the comparator the target type names (E -> england_status, ...)
+    status_cols = {c: f"{c}_status" for c in TARGET_TYPE_COMPARATOR.values()}
+    a["comparator_status"] = np.select(
+        [comp_for_target.eq(c).to_numpy() for c in status_cols],
+        [
+            a[col].fillna("").to_numpy(dtype=object) if col in a else np.full(len(a), "", object)
+            for col in status_cols.values()
+        ],
+        default="",
+    )
     a["trajectory"] = a["trajectory"].fillna(INSUFFICIENT)
     annual = a["frequency"].eq("annual").to_numpy()
     for col in ("mk_note", "spc_warning"):
