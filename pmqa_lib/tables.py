@@ -10,11 +10,11 @@ the HTML report and to ``board_tables.xlsx``, and the golden-file tests compare 
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
 
+from pmqa_lib import measures
 from pmqa_lib.analytics import (
     annual_due_ordinal,
     annual_period_label,
@@ -35,18 +35,15 @@ POLARITY_WORD = {"high": "High", "low": "Low"}
 
 
 def round_half_away(value: float, precision: int) -> float:
-    """Round half away from zero (``2.25 -> 2.3``, ``-2.25 -> -2.3``); NaN stays NaN.
+    """One value rounded half away from zero (``2.25 -> 2.3``); NaN or non-numbers give NaN.
 
-    Works on the shortest decimal form of the float (``repr``), so 55.05 rounds to 55.1 as a person
-    reading "55.05" expects, not to 55.0 as its binary value would.
+    A scalar front to :func:`pmqa_lib.measures.round_half_away`, the one rounding rule.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return float("nan")
     try:
-        d = Decimal(repr(float(value)))
-    except (InvalidOperation, ValueError, TypeError):
+        v = float(value)
+    except (TypeError, ValueError):
         return float("nan")
-    return float(d.quantize(Decimal(1).scaleb(-int(precision)), rounding=ROUND_HALF_UP))
+    return float(measures.round_half_away(v, int(precision)))
 
 
 def format_number(value: object, precision: int) -> str:
