@@ -30,7 +30,6 @@ Entry points for the pipeline and the report: :func:`run`, :func:`report_tables`
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from pmqa_lib.io import Paths, write_csv, write_json
+from pmqa_lib.measures import format_value
 from pmqa_lib.periods import Quarter
 from pmqa_lib.register_dates import DateTextError, all_dates_in_text, leading_note_date
 from pmqa_lib.register_io import RegisterRead, problems_frame, read_registers
@@ -374,11 +374,10 @@ PROPOSED_COLUMNS = [
 
 
 def _fmt(value: object, precision: int) -> str:
-    """Half away from zero, for display only."""
+    """Half away from zero (measures' one rounding rule), for display only."""
     if value is None or pd.isna(value):
         return "no data"
-    q = decimal.Decimal(1).scaleb(-int(precision))
-    return str(decimal.Decimal(str(float(value))).quantize(q, rounding=decimal.ROUND_HALF_UP))
+    return str(format_value([float(value)], int(precision))[0])
 
 
 def proposed_audits(
