@@ -36,7 +36,12 @@ import numpy as np
 import pandas as pd
 
 from pmqa_lib.catalogue import ANNUAL_DUE_QUARTER
-from pmqa_lib.periods import Quarter, financial_year_label, population_year_for_window
+from pmqa_lib.periods import (
+    Quarter,
+    financial_year_label,
+    population_year_for_window,
+    quarter_ordinals,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -74,18 +79,15 @@ def period_ordinal(period: pd.Series) -> np.ndarray:
     MeasuresError
         Naming the first period that is not of the form ``YYYYQn``.
     """
-    codes, uniques = pd.factorize(pd.Series(period).astype("str"), sort=False)
-    if (codes < 0).any():
-        raise MeasuresError("a period is missing; expected quarters of the form YYYYQn")
-    u = pd.Series(uniques, dtype="str")
-    ok = u.str.fullmatch(r"\d{4}Q[1-4]")
-    if not bool(ok.all()):
-        bad = u[~ok.fillna(False).astype(bool)].iloc[0]
-        raise MeasuresError(f"period {bad!r} is not a quarter of the form YYYYQn, e.g. 2015Q2")
-    ordinals = u.str.slice(0, 4).astype("int64").to_numpy() * 4 + (
-        u.str.slice(5, 6).astype("int64").to_numpy() - 1
-    )
-    return ordinals[codes]
+    period = pd.Series(period)
+    ordinals = quarter_ordinals(period)
+    bad = np.isnan(ordinals)
+    if bad.any():
+        first = period[bad].iloc[0]
+        if pd.isna(first):
+            raise MeasuresError("a period is missing; expected quarters of the form YYYYQn")
+        raise MeasuresError(f"period {first!r} is not a quarter of the form YYYYQn, e.g. 2015Q2")
+    return ordinals.astype("int64")
 
 
 def _dense_unique(key: np.ndarray, max_span: int = 50_000_000) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from pmqa_lib.catalogue import ANNUAL_DUE_QUARTER, Catalogue
 from pmqa_lib.io import Paths
-from pmqa_lib.periods import Quarter, quarter_range
+from pmqa_lib.periods import Quarter, quarter_ordinals, quarter_range
 
 OBSERVATION_COLUMNS = [
     "agency", "indicator", "period", "numerator", "denominator", "value", "proposed_rag",
@@ -78,7 +78,7 @@ def resolve(accepted: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         ``latest`` has one row per (indicator, period); ``revisions`` has :data:`REVISION_COLUMNS`.
     """
     a = accepted.copy()
-    a["_ord"] = a["received_in"].map(lambda s: Quarter.parse(s).ordinal)
+    a["_ord"] = quarter_ordinals(a["received_in"])
     a = a.sort_values(["indicator", "period", "_ord", "source_file", "source_row"], kind="stable")
     g = a.groupby(["indicator", "period"], sort=False)
     prev = g[_COMPARED + ["source_file", "received_in"]].shift(1)
@@ -183,20 +183,13 @@ def build(
         if c not in obs:
             obs[c] = np.nan
     obs = obs[OBSERVATION_COLUMNS]
-    obs["_ord"] = obs["period"].map(_ordinal)
+    obs["_ord"] = quarter_ordinals(obs["period"])
     obs = (
         obs[obs["_ord"] <= last.ordinal]
         .sort_values(["indicator", "_ord"], kind="stable")
         .drop(columns="_ord")
     )
     return _typed(obs.reset_index(drop=True)), revisions
-
-
-def _ordinal(p) -> float:
-    try:
-        return float(Quarter.parse(p).ordinal)
-    except Exception:
-        return np.nan
 
 
 def _typed(obs: pd.DataFrame) -> pd.DataFrame:

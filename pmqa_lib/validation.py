@@ -26,7 +26,7 @@ import pandas as pd
 from pmqa_lib import ingest, observations
 from pmqa_lib.catalogue import Catalogue, CatalogueError, load_catalogue
 from pmqa_lib.io import PROJECT_ROOT, Paths, write_csv, write_json, write_text
-from pmqa_lib.periods import Quarter
+from pmqa_lib.periods import Quarter, quarter_ordinals
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +65,7 @@ class ValidationOutcome:
 
 def _ordinals(periods: pd.Series) -> pd.Series:
     """``2015Q2`` -> running quarter number (NaN when not a quarter), vectorised."""
-    codes, uniques = pd.factorize(periods, use_na_sentinel=True)
-    parts = pd.Series(uniques, dtype="string").str.extract(r"^(\d{4})Q([1-4])$")
-    ords = (pd.to_numeric(parts[0]) * 4 + pd.to_numeric(parts[1]) - 1).astype(float).to_numpy()
-    out = np.where(codes >= 0, ords[np.clip(codes, 0, None)] if len(ords) else np.nan, np.nan)
-    return pd.Series(out, index=periods.index, dtype=float)
+    return pd.Series(quarter_ordinals(periods), index=periods.index, dtype=float)
 
 
 def prepare(returns: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:

@@ -162,3 +162,14 @@ def test_ordering_and_ordinals():
     assert [q.code for q in sorted(qs)] == ["2014Q4", "2015Q1", "2015Q2"]
     assert Quarter.parse("2015Q1").ordinal - Quarter.parse("2014Q4").ordinal == 1
     assert Quarter.from_ordinal(Quarter.parse("2015Q3").ordinal) == Quarter(2015, 3)
+
+
+def test_quarter_ordinals_column_at_once_nan_for_non_quarters():
+    import math
+
+    from pmqa_lib.periods import Quarter, quarter_ordinals
+
+    out = quarter_ordinals(["2015Q2", "2014Q4", "2015Q5", None, "15Q2", "2015Q2"])
+    assert out[0] == Quarter(2015, 2).ordinal == out[5]
+    assert out[1] == Quarter(2014, 4).ordinal == out[0] - 2  # Jan-Mar 2015 is two before Jul-Sep
+    assert all(math.isnan(x) for x in out[2:5])
