@@ -6,12 +6,11 @@ is HTML-escaped, so a ``<script>`` in commentary is shown as text and never runs
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
 from pmqa_lib.catalogue import Catalogue
 from pmqa_lib.periods import Quarter
+from pmqa_lib.render import esc
 
 _CSS = """
 body{font-family:Arial,Helvetica,sans-serif;margin:2em;color:#1b1b1b;max-width:75em}
@@ -24,11 +23,11 @@ th{background:#f3f2f1}.rejected{color:#d4351c;font-weight:bold}.ok{color:#00703c
 
 
 def _e(x) -> str:
-    if x is None or (isinstance(x, float) and pd.isna(x)) or x is pd.NA:
-        return ""
+    """:func:`pmqa_lib.render.esc` (the one escaper), with whole-number floats shown as integers
+    (row 7, not 7.0)."""
     if isinstance(x, float) and x.is_integer():
         x = int(x)
-    return html.escape(str(x), quote=True)
+    return esc(x)
 
 
 def _table(df: pd.DataFrame, columns: dict[str, str], code: tuple[str, ...] = ()) -> str:
