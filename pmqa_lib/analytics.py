@@ -69,7 +69,7 @@ def latest_populations(populations: pd.DataFrame) -> pd.DataFrame:
     pop = populations.copy()
     if "release" in pop.columns and pop.duplicated("year").any():
         pop = pop.sort_values(["year", "release"]).drop_duplicates("year", keep="last")
-        logger.info("populations: several releases per year; using the latest release of each")
+        logger.debug("populations: several releases per year; using the latest release of each")
     if pop.duplicated("year").any():
         raise ValueError("populations hold more than one row for a year and no release column")
     return pop[["year", "population"]].reset_index(drop=True)
@@ -502,7 +502,7 @@ def run(
     order = {ref: i for i, ref in enumerate(catalogue.indicators)}
     current = current.sort_values("indicator", key=lambda s: s.map(order)).reset_index(drop=True)
     assurance = current[[c for c in ASSURANCE_COLUMNS if c in current.columns]]
-    logger.info(
+    logger.debug(
         "analytics %s: %d indicators, %d measure rows", q.code, len(assurance), len(measures)
     )
     return measures.reset_index(drop=True), assurance

@@ -44,7 +44,7 @@ def run_validate(quarter: Quarter, paths: Paths, strict: bool = False) -> int:
         info["detail"] = (
             f"{outcome.files_received} files, {outcome.files_rejected} rejected whole, "
             f"{outcome.rows_accepted} rows accepted, {outcome.rows_rejected} rejected, "
-            f"{len(outcome.missing)} missing, {len(outcome.revisions)} revisions"
+            f"{len(outcome.missing)} on the chase list, {len(outcome.revisions)} revisions"
         )
     return outcome.exit_code
 

@@ -560,7 +560,7 @@ def run(quarter: Quarter, paths: Paths, assurance: pd.DataFrame | None = None) -
     }  # fmt: skip
     files.append(write_json(summary, out_dir / STATUS_FILE))
     outcome = RegisterOutcome(quarter, as_at, tables, problems, files)
-    log.info("registers %s: %d rolling reports, %d audits, %d actions; %d row(s) rejected",
+    log.debug("registers %s: %d rolling reports, %d audits, %d actions; %d row(s) rejected",
              quarter.code, len(tables["rolling_reports"]), len(tables["audits"]),
              len(tables["actions"]), outcome.n_rejected)  # fmt: skip
     return outcome
