@@ -22,7 +22,7 @@ PMQA := $(PY) -m pmqa_lib.cli
 
 PROC := $(DATA_DIR)/processed/$(Q)
 REP := $(REPORTS_DIR)/$(Q)
-LIB := $(wildcard pmqa_lib/*.py pmqa_lib/templates/*)
+LIB := $(shell find pmqa_lib -name "*.py" -o -path "*/templates/*" -type f)
 RAW_Q := $(wildcard $(DATA_DIR)/raw/$(Q)/*)
 RAW_ALL := $(wildcard $(DATA_DIR)/raw/*/* $(DATA_DIR)/raw/reference/* $(DATA_DIR)/raw/registers/*)
 SUITES := $(wildcard expectations/*.json)
@@ -93,7 +93,7 @@ format: $(STAMP) ## ruff format
 	@$(PY) -m ruff check --fix pmqa_lib tests
 
 bench: $(STAMP) ## timings and peak memory (prints a table, writes reports/bench.json)
-	@$(PY) -m pmqa_lib.bench
+	@$(PY) -m pmqa_lib.dev.bench
 
 lab: $(STAMP) ## JupyterLab on the project
 	@$(VENV)/bin/jupyter lab --notebook-dir=.

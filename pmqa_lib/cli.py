@@ -11,8 +11,8 @@ import logging
 import os
 import sys
 
-from pmqa_lib.errors import UsageError
-from pmqa_lib.periods import QUARTER_FORM, PeriodError, Quarter
+from pmqa_lib.core.errors import UsageError
+from pmqa_lib.core.periods import QUARTER_FORM, PeriodError, Quarter
 
 log = logging.getLogger("pmqa")
 
@@ -31,7 +31,7 @@ def _quarter(text: str | None) -> Quarter:
 
 
 def _paths():
-    from pmqa_lib.io import Paths
+    from pmqa_lib.core.files import Paths
 
     return Paths.from_env()
 
@@ -78,13 +78,13 @@ def cmd_summary(args) -> int:
 
 
 def cmd_templates(args) -> int:
-    from pmqa_lib import templates
+    from pmqa_lib.validate import return_templates as templates
 
     return templates.run(_quarter(args.quarter), _paths())
 
 
 def cmd_reminders(args) -> int:
-    from pmqa_lib import registers
+    from pmqa_lib.registers import status as registers
 
     return registers.run_reminders(_quarter(args.quarter), _paths(), days=args.days)
 
@@ -96,7 +96,7 @@ def cmd_profile(args) -> int:
 
 
 def cmd_examples(args) -> int:
-    from pmqa_lib import example_board
+    from pmqa_lib.dev import example_board
 
     return example_board.main(check=args.check)
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pmqa_lib.io import Paths, write_csv
-from pmqa_lib.periods import Quarter
+from pmqa_lib.core.files import Paths, write_csv
+from pmqa_lib.core.periods import Quarter
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def stage(name: str, quarter: Quarter | str) -> Iterator[dict]:
 
 def run_validate(quarter: Quarter, paths: Paths, strict: bool = False) -> int:
     """Ingest and validate the quarter's returns; build the value history."""
-    from pmqa_lib import validation
+    from pmqa_lib.validate import return_rules as validation
 
     with stage("validate", quarter) as info:
         outcome = validation.run(quarter, paths, strict=strict)
@@ -51,8 +51,12 @@ def run_validate(quarter: Quarter, paths: Paths, strict: bool = False) -> int:
 
 def run_process(quarter: Quarter, paths: Paths) -> int:
     """Measures, assurance and registers for the quarter."""
-    from pmqa_lib import analytics, comparators, observations, reference, registers
-    from pmqa_lib.catalogue import load_catalogue
+    from pmqa_lib.analytics import assessment as analytics
+    from pmqa_lib.core import reference
+    from pmqa_lib.core.catalogue import load_catalogue
+    from pmqa_lib.public import comparators
+    from pmqa_lib.registers import status as registers
+    from pmqa_lib.validate import observations
 
     out = paths.processed_dir(quarter)
     with stage("analyse", quarter) as info:
@@ -79,7 +83,7 @@ def run_process(quarter: Quarter, paths: Paths) -> int:
 
 def run_report(quarter: Quarter, paths: Paths, pdf: bool = True) -> int:
     """Execute the board report notebook and export HTML, PDF, Excel and the manifest."""
-    from pmqa_lib import export
+    from pmqa_lib.report import publish as export
 
     with stage("report", quarter) as info:
         result = export.build_board_report(quarter, paths, pdf=pdf)
@@ -90,9 +94,9 @@ def run_report(quarter: Quarter, paths: Paths, pdf: bool = True) -> int:
 
 
 def run_drilldown(quarter: Quarter, indicator: str, paths: Paths) -> int:
-    from pmqa_lib import export
-    from pmqa_lib.catalogue import load_catalogue
-    from pmqa_lib.errors import UsageError
+    from pmqa_lib.core.catalogue import load_catalogue
+    from pmqa_lib.core.errors import UsageError
+    from pmqa_lib.report import publish as export
 
     if not indicator:
         raise UsageError("IND is empty: give an indicator reference, e.g. IND=1.1")
@@ -107,7 +111,7 @@ def run_drilldown(quarter: Quarter, indicator: str, paths: Paths) -> int:
 
 
 def run_profile(la: str, paths: Paths, model: str = "2021") -> int:
-    from pmqa_lib import profile
+    from pmqa_lib.report import profile_pages as profile
 
     with stage("profile", la) as info:
         result = profile.build_profile(la, paths, model=model)

@@ -11,8 +11,8 @@ import shutil
 
 import pytest
 
-from pmqa_lib.io import PROJECT_ROOT, Paths
-from pmqa_lib.periods import Quarter
+from pmqa_lib.core.files import PROJECT_ROOT, Paths
+from pmqa_lib.core.periods import Quarter
 
 EXAMPLE_QUARTER = Quarter.parse("2015Q2")
 
@@ -33,8 +33,8 @@ def example_processed(tmp_path_factory) -> Paths:
 @pytest.fixture(scope="session")
 def example_run(example_processed):
     """``(paths, result)``: the board report of the shipped 2015Q2 built from
-    :func:`example_processed` (``result`` is :func:`pmqa_lib.export.build_board_report`'s)."""
-    from pmqa_lib import export
+    :func:`example_processed` (``result`` is :func:`pmqa_lib.report.publish.build_board_report`'s)."""
+    from pmqa_lib.report import publish as export
 
     result = export.build_board_report(EXAMPLE_QUARTER, example_processed, pdf=True)
     return example_processed, result

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pmqa_lib.io import Paths
-from pmqa_lib.report_data import ReportInputs, load_report_inputs
+from pmqa_lib.core.files import Paths
+from pmqa_lib.report.inputs import ReportInputs, load_report_inputs
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "report" / "data"
 

@@ -1,6 +1,6 @@
 """Appendix 1's printed figures, reproduced from the shipped returns by a small independent sum.
 
-Deliberately not using pmqa_lib.measures: the CSVs are read with the csv module, summed, divided
+Deliberately not using pmqa_lib.analytics.measures: the CSVs are read with the csv module, summed, divided
 by the population of data/raw/reference/population_0_17.csv, and rounded half away from zero.
 """
 
@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from pmqa_lib.io import PROJECT_ROOT
+from pmqa_lib.core.files import PROJECT_ROOT
 
 RAW = PROJECT_ROOT / "data" / "raw"
 QUARTERS = [f"{y}Q{q}" for y in (2012, 2013, 2014, 2015) for q in (1, 2, 3, 4)]
@@ -98,7 +98,7 @@ def test_1_1a_new_eisas():
 
 
 def test_1_1a_target_to_date():
-    from pmqa_lib.catalogue import load_catalogue
+    from pmqa_lib.core.catalogue import load_catalogue
 
     target = load_catalogue(RAW / "reference" / "catalogue.yaml")["1.1a"].target
     assert target * 2 == 150  # cumulative: 75 a quarter, 150 at Q2

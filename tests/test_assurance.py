@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmqa_lib.analytics import ASSURANCE_COLUMNS, comparator_values, run
-from pmqa_lib.assurance import continuum, reconcile, trigger, value_band
-from pmqa_lib.catalogue import parse_catalogue
-from pmqa_lib.periods import Quarter
+from pmqa_lib.analytics.assessment import ASSURANCE_COLUMNS, comparator_values, run
+from pmqa_lib.analytics.assurance import continuum, reconcile, trigger, value_band
+from pmqa_lib.core.catalogue import parse_catalogue
+from pmqa_lib.core.periods import Quarter
 
 
 @pytest.mark.parametrize(
@@ -288,7 +288,7 @@ def annual_run(quarter: str):
 
 
 def test_annual_slots_and_labels():
-    from pmqa_lib.analytics import annual_due_ordinal, annual_period_label, annual_slot
+    from pmqa_lib.analytics.assessment import annual_due_ordinal, annual_period_label, annual_slot
 
     o = [Quarter.parse(p).ordinal for p in ("2014Q4", "2015Q1", "2015Q2", "2016Q1")]
     # calendar (due Q4): 2014Q4 -> slot 2014; 2015Q1, 2015Q2 belong to the 2015Q4 slot (calendar
@@ -360,7 +360,7 @@ def test_annual_in_its_due_quarter_is_the_new_result():
 
 
 def test_next_step_for_a_suppressed_figure():
-    from pmqa_lib.assurance import next_step
+    from pmqa_lib.analytics.assurance import next_step
 
     text = next_step([""], ["none"], ["insufficient data"], ["suppressed"])[0]
     assert text.startswith("No data: the agency suppressed the figure")

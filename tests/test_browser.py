@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pmqa_lib import export
+from pmqa_lib.report import publish as export
 from tests.conftest import EXAMPLE_QUARTER
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from pmqa_lib.catalogue import (
+from pmqa_lib.core.catalogue import (
     FREQUENCIES,
     POLARITIES,
     REPORTING_PERIODS,
@@ -18,7 +18,7 @@ from pmqa_lib.catalogue import (
     load_catalogue,
     parse_catalogue,
 )
-from pmqa_lib.io import PROJECT_ROOT, public_data_dir
+from pmqa_lib.core.files import PROJECT_ROOT, public_data_dir
 
 SHIPPED = PROJECT_ROOT / "data" / "raw" / "reference" / "catalogue.yaml"
 

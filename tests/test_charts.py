@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmqa_lib import charts
-from pmqa_lib.periods import Quarter
+from pmqa_lib.core.periods import Quarter
+from pmqa_lib.report import charts
 from tests.report_fixture import fixture_inputs
 
 

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from pmqa_lib.cli import main
-from pmqa_lib.io import PROJECT_ROOT, public_data_dir
+from pmqa_lib.core.files import PROJECT_ROOT, public_data_dir
 
 
 @pytest.mark.parametrize("bad", ["2015Q5", "15Q2", "", "../x", "2015q2x", "2015Q0"])

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmqa_lib import comparators
-from pmqa_lib.catalogue import load_catalogue
-from pmqa_lib.io import Paths, public_data_dir
+from pmqa_lib.core.catalogue import load_catalogue
+from pmqa_lib.core.files import Paths, public_data_dir
+from pmqa_lib.public import comparators
 
 needs_public = pytest.mark.skipif(
     public_data_dir() is None, reason="public DfE/ONS files not found: set PUBLIC_DATA_DIR"

@@ -6,9 +6,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from pmqa_lib import example_board as eb
-from pmqa_lib.io import PROJECT_ROOT, public_data_dir
-from pmqa_lib.periods import quarter_range
+from pmqa_lib.core.files import PROJECT_ROOT, public_data_dir
+from pmqa_lib.core.periods import quarter_range
+from pmqa_lib.dev import example_board as eb
 
 RAW = PROJECT_ROOT / "data" / "raw"
 AGENCIES = ("CMBC", "WYP", "HEALTH", "EDU", "CSCB")

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pmqa_lib import export
-from pmqa_lib.io import Paths, sha256_file
-from pmqa_lib.periods import Quarter
+from pmqa_lib.core.files import Paths, sha256_file
+from pmqa_lib.core.periods import Quarter
+from pmqa_lib.report import publish as export
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""pmqa_lib.gx: suites from JSON, parameters, tidy failures, and quiet."""
+"""pmqa_lib.validate.gx_runner: suites from JSON, parameters, tidy failures, and quiet."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pmqa_lib import gx
+from pmqa_lib.validate import gx_runner as gx
 
 FIXTURE = Path(__file__).parent / "fixtures" / "gx_demo_suite.json"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pmqa_lib import ingest
+from pmqa_lib.validate import ingest
 
 HEADER = ",".join(ingest.RETURN_COLUMNS)
 

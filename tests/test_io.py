@@ -1,4 +1,4 @@
-"""pmqa_lib.io: atomic writes, data/raw/ read-only, paths from the environment."""
+"""pmqa_lib.core.files: atomic writes, data/raw/ read-only, paths from the environment."""
 
 import os
 import stat
@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pmqa_lib import io
-from pmqa_lib.periods import Quarter
+from pmqa_lib.core import files as io
+from pmqa_lib.core.periods import Quarter
 
 
 def test_atomic_write_leaves_old_file_when_block_fails(tmp_path):

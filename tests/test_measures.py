@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmqa_lib.measures import (
+from pmqa_lib.analytics.measures import (
     MeasuresError,
     annual_measures,
     format_value,

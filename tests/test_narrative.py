@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmqa_lib import narrative, tables
-from pmqa_lib.periods import Quarter
+from pmqa_lib.core.periods import Quarter
+from pmqa_lib.report import narrative, tables
 from tests.report_fixture import fixture_inputs
 
 Q2 = Quarter.parse("2015Q2")
@@ -131,7 +131,7 @@ def test_key_points_start_with_the_status():
 
 
 def test_annual_sentences_speak_of_the_annual_results():
-    from pmqa_lib.catalogue import parse_catalogue
+    from pmqa_lib.core.catalogue import parse_catalogue
     from tests.test_assurance import ANNUAL_CATALOGUE, annual_run
 
     m, a = annual_run("2015Q2")
@@ -175,7 +175,7 @@ def _num(text: str) -> float:
 
 @pytest.mark.slow
 def test_shipped_key_points_never_contradict_the_tables(example_processed):
-    from pmqa_lib.report_data import load_report_inputs
+    from pmqa_lib.report.inputs import load_report_inputs
 
     inp = load_report_inputs(Q2, example_processed)
     facts = narrative.indicator_facts(inp.measures, inp.assurance, inp.catalogue, Q2)

@@ -24,10 +24,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from pmqa_lib import export, tables
-from pmqa_lib.io import PROJECT_ROOT, Paths
-from pmqa_lib.periods import Quarter
-from pmqa_lib.report_data import load_report_inputs
+from pmqa_lib.core.files import PROJECT_ROOT, Paths
+from pmqa_lib.core.periods import Quarter
+from pmqa_lib.report import publish as export
+from pmqa_lib.report import tables
+from pmqa_lib.report.inputs import load_report_inputs
 from tests.pdf_text import pdf_text
 from tests.report_fixture import FIXTURE
 
@@ -188,7 +189,7 @@ def test_example_drilldown(example_run):
 def test_drilldown_rag_history_is_computed_for_every_quarter(example_run):
     """Appendix 1: 1.1 was Amber by the thresholds in Q1 2015/16 (lead officer Green) and Green
     in Q2; earlier quarters are assessed too, not left as 'not processed'."""
-    from pmqa_lib import drilldown
+    from pmqa_lib.report import drilldown
 
     paths, _ = example_run
     inputs = load_report_inputs(Q2, paths)
@@ -199,7 +200,7 @@ def test_drilldown_rag_history_is_computed_for_every_quarter(example_run):
 
 
 def test_example_annual_indicator_history_lists_its_annual_returns(example_processed):
-    from pmqa_lib import drilldown
+    from pmqa_lib.report import drilldown
 
     inputs = load_report_inputs(Q2, example_processed)
     html = drilldown.history(inputs, inputs.catalogue["9.1"])

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pmqa_lib import observations
-from pmqa_lib.catalogue import load_catalogue
-from pmqa_lib.ingest import TIDY_COLUMNS
-from pmqa_lib.periods import Quarter
+from pmqa_lib.core.catalogue import load_catalogue
+from pmqa_lib.core.periods import Quarter
+from pmqa_lib.validate import observations
+from pmqa_lib.validate.ingest import TIDY_COLUMNS
 
 CAT = load_catalogue(Path(__file__).parent / "fixtures" / "catalogue_small.yaml")
 

@@ -1,10 +1,10 @@
-"""Quarters, labels, years and the population year (pmqa_lib.periods)."""
+"""Quarters, labels, years and the population year (pmqa_lib.core.periods)."""
 
 import datetime as dt
 
 import pytest
 
-from pmqa_lib.periods import (
+from pmqa_lib.core.periods import (
     PeriodError,
     Quarter,
     calendar_year_bounds,
@@ -167,7 +167,7 @@ def test_ordering_and_ordinals():
 def test_quarter_ordinals_column_at_once_nan_for_non_quarters():
     import math
 
-    from pmqa_lib.periods import Quarter, quarter_ordinals
+    from pmqa_lib.core.periods import Quarter, quarter_ordinals
 
     out = quarter_ordinals(["2015Q2", "2014Q4", "2015Q5", None, "15Q2", "2015Q2"])
     assert out[0] == Quarter(2015, 2).ordinal == out[5]

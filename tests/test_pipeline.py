@@ -3,8 +3,8 @@
 import pandas as pd
 
 from pmqa_lib import pipeline
-from pmqa_lib.io import Paths
-from pmqa_lib.periods import Quarter
+from pmqa_lib.core.files import Paths
+from pmqa_lib.core.periods import Quarter
 
 
 def test_summary_separates_no_data_from_not_rated(tmp_path, capsys):

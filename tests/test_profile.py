@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmqa_lib import profile, public
-from pmqa_lib.io import Paths, public_data_dir
+from pmqa_lib.core.files import Paths, public_data_dir
+from pmqa_lib.public import sources as public
+from pmqa_lib.report import profile_pages as profile
 
 needs_public = pytest.mark.skipif(
     public_data_dir() is None, reason="public DfE/ONS files not found: set PUBLIC_DATA_DIR"

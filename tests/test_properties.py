@@ -7,10 +7,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmqa_lib.assurance import continuum, value_band
-from pmqa_lib.measures import quarterly_measures
-from pmqa_lib.stats import poisson_count_interval, wilson_interval
-from pmqa_lib.trend import trend_table
+from pmqa_lib.analytics.assurance import continuum, value_band
+from pmqa_lib.analytics.measures import quarterly_measures
+from pmqa_lib.analytics.stats import poisson_count_interval, wilson_interval
+from pmqa_lib.analytics.trend import trend_table
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

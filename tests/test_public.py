@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmqa_lib import public
-from pmqa_lib.io import public_data_dir
+from pmqa_lib.core.files import public_data_dir
+from pmqa_lib.public import sources as public
 
 needs_public = pytest.mark.skipif(
     public_data_dir() is None, reason="public DfE/ONS files not found: set PUBLIC_DATA_DIR"

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmqa_lib.io import public_data_dir
-from pmqa_lib.measures import format_value, population_years
-from pmqa_lib.periods import Quarter
+from pmqa_lib.analytics.measures import format_value, population_years
+from pmqa_lib.core.files import public_data_dir
+from pmqa_lib.core.periods import Quarter
 
 PUBLIC = public_data_dir()
 needs_public = pytest.mark.skipif(

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from pmqa_lib import pipeline
-from pmqa_lib.io import PROJECT_ROOT, Paths, sha256_file
-from pmqa_lib.periods import Quarter
+from pmqa_lib.core.files import PROJECT_ROOT, Paths, sha256_file
+from pmqa_lib.core.periods import Quarter
 from tests.pdf_text import pdf_text
 
 pytestmark = pytest.mark.slow

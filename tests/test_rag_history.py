@@ -3,9 +3,12 @@
 import pandas as pd
 import pytest
 
-from pmqa_lib import analytics, comparators, observations, reference
-from pmqa_lib.catalogue import load_catalogue
-from pmqa_lib.periods import Quarter
+from pmqa_lib.analytics import assessment as analytics
+from pmqa_lib.core import reference
+from pmqa_lib.core.catalogue import load_catalogue
+from pmqa_lib.core.periods import Quarter
+from pmqa_lib.public import comparators
+from pmqa_lib.validate import observations
 
 Q2 = Quarter.parse("2015Q2")
 

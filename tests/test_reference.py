@@ -1,9 +1,9 @@
-"""The committed population table and its loader (pmqa_lib.reference)."""
+"""The committed population table and its loader (pmqa_lib.core.reference)."""
 
 import pytest
 
-from pmqa_lib.io import PROJECT_ROOT, public_data_dir
-from pmqa_lib.reference import (
+from pmqa_lib.core.files import PROJECT_ROOT, public_data_dir
+from pmqa_lib.core.reference import (
     POPULATION_COLUMNS,
     ReferenceDataError,
     extract_population,

@@ -9,15 +9,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pmqa_lib.io import PROJECT_ROOT
-from pmqa_lib.register_dates import (
+from pmqa_lib.core.files import PROJECT_ROOT
+from pmqa_lib.registers.dates import (
     DateTextError,
     all_dates_in_text,
     leading_note_date,
     parse_date_text,
 )
-from pmqa_lib.register_io import load_suite, read_register, read_registers
-from pmqa_lib.register_specs import ROLLING_REPORTS, SPECS, normalise_heading
+from pmqa_lib.registers.reading import load_suite, read_register, read_registers
+from pmqa_lib.registers.specs import ROLLING_REPORTS, SPECS, normalise_heading
 
 BAD = Path(__file__).parent / "fixtures" / "registers_bad"
 SHIPPED = PROJECT_ROOT / "data" / "raw" / "registers"
@@ -161,10 +161,10 @@ def test_missing_register_is_a_warning(tmp_path):
 
 def test_real_great_expectations_finds_the_same_failures(tmp_path):
     """The suites are real GX suites: GX 1.x flags the same rows as the pandas checker."""
-    from pmqa_lib import gx
+    from pmqa_lib.validate import gx_runner as gx
 
     read = _read_as_rolling(tmp_path, "unknown_rag.csv")
-    from pmqa_lib.register_io import _parse_helpers, _rename_columns, read_register_file
+    from pmqa_lib.registers.reading import _parse_helpers, _rename_columns, read_register_file
 
     raw = read_register_file(tmp_path / "registers" / "rolling_reports.csv")
     df, _ = _rename_columns(raw, ROLLING_REPORTS, "rolling_reports.csv")

@@ -10,11 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pmqa_lib import registers
-from pmqa_lib.catalogue import load_catalogue
-from pmqa_lib.io import PROJECT_ROOT, Paths
-from pmqa_lib.periods import Quarter
-from pmqa_lib.register_io import read_registers
+from pmqa_lib.core.catalogue import load_catalogue
+from pmqa_lib.core.files import PROJECT_ROOT, Paths
+from pmqa_lib.core.periods import Quarter
+from pmqa_lib.registers import status as registers
+from pmqa_lib.registers.reading import read_registers
 
 Q2 = Quarter.parse("2015Q2")  # 1 July to 30 September 2015
 SHIPPED = PROJECT_ROOT / "data" / "raw" / "registers"
@@ -151,7 +151,7 @@ def test_any_date_can_be_the_as_at_date(frames):
 
 # --- closing the loop ------------------------------------------------------------------------
 def _assurance_forced_red():
-    from pmqa_lib.assurance import trigger
+    from pmqa_lib.analytics.assurance import trigger
 
     a = pd.DataFrame(
         {
@@ -260,7 +260,7 @@ def test_status_as_at_any_date_from_the_shipped_registers():
     30 June 2015 it is deferred once, now due 31 August 2015 (month only -> last day)."""
     import datetime as dt
 
-    from pmqa_lib.io import PROJECT_ROOT, Paths
+    from pmqa_lib.core.files import PROJECT_ROOT, Paths
 
     paths = Paths(PROJECT_ROOT / "data", PROJECT_ROOT / "reports")
     t = registers.as_at_status(paths, dt.date(2015, 6, 30))

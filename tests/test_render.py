@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmqa_lib import render
+from pmqa_lib.report import html_blocks as render
 
 
 def test_esc_escapes_markup_and_quotes():
@@ -72,7 +72,7 @@ def test_table_col_widths_as_percent_colgroup():
 
 
 def test_scorecard_widths_fit_one_to_four_quarters():
-    from pmqa_lib.report_pages import scorecard_widths
+    from pmqa_lib.report.board_pages import scorecard_widths
 
     text = ["Objective description", "Lead partner", "Ind ref", "Ind description",
             "Responsible officer", "What is good performance?"]  # fmt: skip
@@ -85,7 +85,7 @@ def test_scorecard_widths_fit_one_to_four_quarters():
 
 def test_commentary_of_na_is_read_as_words_not_blank(tmp_path):
     """A lead officer who writes "N/A" or "None" said so; it is not a missing cell."""
-    from pmqa_lib.report_data import read_table
+    from pmqa_lib.report.inputs import read_table
 
     f = tmp_path / "observations.csv"
     f.write_text(

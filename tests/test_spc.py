@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmqa_lib.bench import reference_xmr_special
-from pmqa_lib.spc import SPCSettings, rebase_frame, spc_summary, xmr
+from pmqa_lib.analytics.spc import SPCSettings, rebase_frame, spc_summary, xmr
+from pmqa_lib.dev.bench import reference_xmr_special
 
 
 def chart(values, polarity="high", settings=None, rebase=None):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmqa_lib.stats import (
+from pmqa_lib.analytics.stats import (
     compare,
     compare_frame,
     poisson_count_interval,

@@ -9,8 +9,8 @@ import math
 import pandas as pd
 import pytest
 
-from pmqa_lib import tables
-from pmqa_lib.periods import Quarter
+from pmqa_lib.core.periods import Quarter
+from pmqa_lib.report import tables
 from tests.report_fixture import fixture_inputs
 
 Q2 = Quarter.parse("2015Q2")
@@ -164,7 +164,7 @@ def test_quarter_commentary(inp):
 
 @pytest.fixture(scope="module")
 def annual():
-    from pmqa_lib.catalogue import parse_catalogue
+    from pmqa_lib.core.catalogue import parse_catalogue
     from tests.test_assurance import ANNUAL_CATALOGUE, annual_run
 
     measures, assurance = annual_run("2015Q2")
@@ -210,7 +210,7 @@ def test_annual_traffic_light_rates_the_latest_annual_result(annual):
 def test_theme_indicators_are_kept_together_in_catalogue_order():
     """3.5 (Looked After Children) is listed after the 4.x indicators in the catalogue; the
     report still prints the theme once, with 3.5 under it."""
-    from pmqa_lib.catalogue import load_catalogue
+    from pmqa_lib.core.catalogue import load_catalogue
 
     cat = load_catalogue()
     refs = list(cat.indicators)

@@ -8,10 +8,12 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from pmqa_lib import ingest, templates, validation
-from pmqa_lib.catalogue import load_catalogue
-from pmqa_lib.io import Paths
-from pmqa_lib.periods import Quarter
+from pmqa_lib.core.catalogue import load_catalogue
+from pmqa_lib.core.files import Paths
+from pmqa_lib.core.periods import Quarter
+from pmqa_lib.validate import ingest
+from pmqa_lib.validate import return_rules as validation
+from pmqa_lib.validate import return_templates as templates
 
 CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue_small.yaml"
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmqa_lib.trend import TrendSettings, mann_kendall_matrix, trend_table
+from pmqa_lib.analytics.trend import TrendSettings, mann_kendall_matrix, trend_table
 
 mk = pytest.importorskip("pymannkendall")  # a dev dependency in pyproject.toml
 

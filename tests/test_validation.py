@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pmqa_lib import ingest, validation
-from pmqa_lib.catalogue import load_catalogue
-from pmqa_lib.io import PROJECT_ROOT, Paths, sha256_file
+from pmqa_lib.core.catalogue import load_catalogue
+from pmqa_lib.core.files import PROJECT_ROOT, Paths, sha256_file
+from pmqa_lib.validate import ingest
+from pmqa_lib.validate import return_rules as validation
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "bad_returns"
@@ -194,7 +195,7 @@ def test_quarter_with_one_broken_return_still_reports(tmp_path, capfd):
     html = (out / "validation_report.html").read_text(encoding="utf-8")
     assert "CMBC_2015Q2.csv" in html and "file rejected" in html and "<script" not in html
     # observations: Q1 CSCB04 revised 314 -> 320 by the Q2 return; CMBC's Q2 figures "no data: return rejected"
-    from pmqa_lib import observations
+    from pmqa_lib.validate import observations
 
     obs = observations.load("2015Q2", paths)
     cscb04 = obs[(obs["indicator"] == "CSCB04") & (obs["period"] == "2015Q1")].iloc[0]

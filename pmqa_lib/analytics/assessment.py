@@ -1,0 +1,508 @@
+"""One quarter's analytics: measures, comparators, trend, SPC and assurance for every indicator.
+
+:func:`run` is what the pipeline calls. It is pure (no files): the pipeline writes the two frames
+it returns to ``data/processed/<quarter>/measures.csv`` and ``assurance.csv``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pmqa_lib.analytics import assurance as asr
+from pmqa_lib.analytics import stats
+from pmqa_lib.analytics.measures import format_value, measures_table, period_ordinal
+from pmqa_lib.analytics.spc import SPCSettings, rebase_frame, spc_summary, xmr
+from pmqa_lib.analytics.trend import INSUFFICIENT, TrendSettings, trend_table
+from pmqa_lib.core.catalogue import ANNUAL_DUE_QUARTER, Catalogue
+from pmqa_lib.core.periods import Quarter
+
+logger = logging.getLogger(__name__)
+
+COMPARATORS = {"England": "england", "SN": "sn", "Region": "region"}
+TARGET_TYPE_COMPARATOR = {"E": "england", "SN": "sn", "R": "region"}
+#: the quarter (1-4) whose return carries an annual indicator's result, by reporting period
+#: (catalogue conventions: financial and calendar years with the Q4 return, school years with Q1)
+
+ASSURANCE_COLUMNS = [
+    "indicator", "name", "agency", "lead_officer", "period", "value", "display_value", "target",
+    "target_type", "target_met", "england", "england_status", "sn", "sn_status", "region",
+    "region_status", "comparison_method", "lower_95", "upper_95", "lower_99_8", "upper_99_8",
+    "england_label", "sn_label", "region_label", "trajectory", "trend_arrow", "trajectory_change", "trajectory_points",
+    "mk_p_value", "mk_n", "sens_slope", "trend_significant", "mk_note", "spc_variation",
+    "spc_assurance", "spc_warning", "spc_mean", "spc_lpl", "spc_upl", "spc_points", "band",
+    "assurance", "rag", "previous_rag", "trigger", "next_step", "lead_rag", "disagreement",
+    "disagreement_note", "status", "note", "result_period", "result_label", "next_due",
+    "previous_result_value", "previous_result_label", "previous_result_target",
+    "previous_result_target_met",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AnalyticsSettings:
+    """Every setting of the analytics, with the defaults documented in docs/analytics.md.
+
+    Attributes
+    ----------
+    trend : TrendSettings
+        Trajectory window and dead-band, Mann-Kendall minimum length and level.
+    spc : SPCSettings
+        Shift and trend run lengths, short-series warning, screening, rebasing.
+    comparison_confidence : float
+        The interval used for better / similar / worse (0.95; 0.998 is also reported).
+    """
+
+    trend: TrendSettings = field(default_factory=TrendSettings)
+    spc: SPCSettings = field(default_factory=SPCSettings)
+    comparison_confidence: float = 0.95
+
+
+def latest_populations(populations: pd.DataFrame) -> pd.DataFrame:
+    """One population per year: where several releases give the same year, the latest release.
+
+    Accepts the committed extract (``year``, ``population``, optionally ``release``).
+    """
+    pop = populations.copy()
+    if "release" in pop.columns and pop.duplicated("year").any():
+        pop = pop.sort_values(["year", "release"]).drop_duplicates("year", keep="last")
+        logger.debug("populations: several releases per year; using the latest release of each")
+    if pop.duplicated("year").any():
+        raise ValueError("populations hold more than one row for a year and no release column")
+    return pop[["year", "population"]].reset_index(drop=True)
+
+
+def comparator_values(comparators: pd.DataFrame | None, quarter: Quarter) -> pd.DataFrame:
+    """Per indicator: england, sn, region values and labels from the latest DfE year published by
+    the start of the quarter's financial year (DfE year <= the financial year's start year: for
+    2015Q2, DfE 2015 = 2014/15)."""
+    cols = ["indicator"] + [f"{c}{s}" for c in COMPARATORS.values() for s in ("", "_label")]
+    if comparators is None or comparators.empty:
+        return pd.DataFrame(columns=cols)
+    c = comparators.assign(indicator=comparators["indicator"].astype(str))
+    c = c[c["dfe_year"].astype("int64") <= quarter.fy].copy()
+    c = c[c["comparator"].isin(list(COMPARATORS))]
+    c = c.sort_values("dfe_year").groupby(["indicator", "comparator"]).tail(1)
+    c["key"] = c["comparator"].map(COMPARATORS)
+    label = (
+        c["label"] if "label" in c.columns else c["comparator"] + " " + c["dfe_year"].astype(str)
+    )
+    c = c.assign(label=label)
+    wide_v = c.pivot(index="indicator", columns="key", values="value")
+    wide_l = c.pivot(index="indicator", columns="key", values="label").add_suffix("_label")
+    out = pd.concat([wide_v, wide_l], axis=1).reset_index()
+    for col in cols:
+        if col not in out.columns:
+            out[col] = np.nan if not col.endswith("_label") else ""
+    out[[k for k in COMPARATORS.values()]] = out[list(COMPARATORS.values())].astype("float64")
+    return out[cols]
+
+
+# ---------------------------------------------------------------------------------------
+# Annual indicators
+
+
+def annual_slot(ordinal, due_quarter) -> np.ndarray:
+    """The annual period a quarter belongs to: its due quarter and the three quarters before it.
+
+    The slot number is the financial year (``Quarter.fy``) of the due quarter, so consecutive
+    annual results have consecutive slots. A calendar-year indicator (due Q4) reported in
+    2014Q4 is slot 2014 (calendar 2014); a school-year one (due Q1) reported in 2015Q1 is slot
+    2015 (school year 2014/15); 2015Q2 to 2016Q1 all belong to school-year slot 2016.
+    """
+    o = np.asarray(ordinal, dtype="int64")
+    d = np.asarray(due_quarter, dtype="int64")
+    return (o + 4 - d) // 4
+
+
+def annual_due_ordinal(slot, due_quarter) -> np.ndarray:
+    """The quarter ordinal (``Quarter.ordinal``) whose return carries slot ``slot``'s result."""
+    return 4 * np.asarray(slot, dtype="int64") + np.asarray(due_quarter, dtype="int64") - 1
+
+
+def annual_period_label(slot, reporting_period) -> np.ndarray:
+    """What an annual result covers, as people say it.
+
+    ``financial`` slot 2014 -> "2014/15 (financial year)"; ``calendar`` slot 2014 ->
+    "calendar 2014"; ``school`` slot 2015 -> "2014/15 (school year)".
+    """
+    sl = pd.Series(np.asarray(slot, dtype="int64"))
+    rp = np.asarray(reporting_period, dtype=object)
+
+    def fy(start: pd.Series) -> pd.Series:
+        return start.astype(str) + "/" + ((start + 1) % 100).astype(str).str.zfill(2)
+
+    out = np.select(
+        [rp == "financial", rp == "calendar", rp == "school"],
+        [fy(sl) + " (financial year)", "calendar " + sl.astype(str), fy(sl - 1) + " (school year)"],
+        default="",
+    )
+    return out.astype(object)
+
+
+def quarter_labels(ordinal) -> np.ndarray:
+    """``Q2 2015/16`` for each quarter ordinal."""
+    o = pd.Series(np.asarray(ordinal, dtype="int64"))
+    fy = o // 4
+    return (
+        "Q" + (o % 4 + 1).astype(str) + " " + fy.astype(str) + "/"
+        + ((fy + 1) % 100).astype(str).str.zfill(2)
+    ).to_numpy(dtype=object)  # fmt: skip
+
+
+def series_points(hist: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """The points trend and SPC run on, with a time column ``_t``.
+
+    A quarterly indicator keeps every quarter (``_t`` = the quarter ordinal). An annual indicator
+    keeps one point per annual period (``_t`` = :func:`annual_slot`): the reported result, or the
+    due quarter's row (rejected or missing) when none was reported, so consecutive annual results
+    sit next to each other in time and a missed year leaves a gap. ``hist`` needs ``_ord``,
+    ``frequency``, ``reporting_period`` and ``value``.
+    """
+    keys = list(keys)
+    annual = hist["frequency"].eq("annual").to_numpy()
+    due_q = hist["reporting_period"].map(ANNUAL_DUE_QUARTER).fillna(4).astype("int64")
+    o = hist["_ord"].to_numpy(dtype="int64")
+    slot = annual_slot(o, due_q)
+    is_due = o == annual_due_ordinal(slot, due_q)
+    has = hist["value"].notna().to_numpy()
+    pts = hist.assign(_t=np.where(annual, slot, o), _has=has, _due=is_due)
+    pts = pts[~annual | has | is_due]
+    ann = pts["frequency"].eq("annual")
+    # one point per annual period: a reported value wins over the due quarter's empty row
+    one = (
+        pts[ann]
+        .sort_values([*keys, "_t", "_has", "_ord"], kind="stable")
+        .drop_duplicates([*keys, "_t"], keep="last")
+    )
+    return pd.concat([pts[~ann], one]).sort_values([*keys, "_t"], kind="stable")
+
+
+def current_rows(
+    hist: pd.DataFrame, points: pd.DataFrame, quarter: Quarter, keys: Sequence[str]
+) -> pd.DataFrame:
+    """Each series' row for ``quarter``, with ``result_period``, ``result_label``, ``next_due``.
+
+    A quarterly indicator: the quarter's own row. An annual indicator: the result of the current
+    annual period if it has been reported (always so in its due quarter, where a missing return
+    stays missing); otherwise, outside the due quarter, the latest annual result (the previous
+    period's), carried with status "ok" and the note "latest annual result (<period>); next due in
+    <quarter>". When that previous period's return was itself rejected or missing, the row keeps
+    that status and the note says so: a board is never shown a result older than a year as current.
+    Also ``previous_result_*``: the annual result before the one shown (annual indicators only).
+    """
+    keys = list(keys)
+    now_q = hist[(hist["_ord"] == quarter.ordinal) & hist["frequency"].ne("annual")].copy()
+    now_q["result_period"] = quarter.code
+    now_q["result_label"] = quarter.label
+    now_q["next_due"] = ""
+
+    ann = points[points["frequency"].eq("annual")]
+    if ann.empty:
+        return now_q
+    due_q = ann["reporting_period"].map(ANNUAL_DUE_QUARTER).fillna(4).astype("int64")
+    t_now = annual_slot(np.full(len(ann), quarter.ordinal), due_q)
+    due_now = (quarter.ordinal == annual_due_ordinal(t_now, due_q)).astype(bool)
+    ann = ann.assign(_tnow=t_now, _duenow=due_now)
+    ann = ann[ann["_t"] <= ann["_tnow"]]
+    cur = ann[ann["_t"] == ann["_tnow"]]
+    reported_now = cur.loc[cur["_has"] | cur["_duenow"], keys].drop_duplicates()
+    use_now = (
+        ann[keys].merge(reported_now.assign(_use=True), on=keys, how="left")["_use"]
+        .fillna(False).to_numpy(dtype=bool)
+    )  # fmt: skip
+    want_t = np.where(use_now, ann["_tnow"], ann["_tnow"] - 1)
+    pick = ann[ann["_t"].to_numpy() == want_t].copy()
+    # the annual result before the one shown
+    before = ann[ann["_has"]][[*keys, "_t", "value", "target", "target_met", "reporting_period"]]
+    prev = pick[[*keys, "_t"]].merge(before, on=keys, suffixes=("", "_b"))
+    prev = prev[prev["_t_b"] < prev["_t"]].sort_values("_t_b").drop_duplicates(keys, keep="last")
+    prev = prev.assign(
+        previous_result_label=annual_period_label(prev["_t_b"], prev["reporting_period"]),
+    ).rename(
+        columns={"value": "previous_result_value", "target": "previous_result_target",
+                 "target_met": "previous_result_target_met"}
+    )  # fmt: skip
+    pick = pick.merge(
+        prev[[*keys, "previous_result_value", "previous_result_label", "previous_result_target",
+              "previous_result_target_met"]],
+        on=keys, how="left",
+    )  # fmt: skip
+    pd_due = pick["reporting_period"].map(ANNUAL_DUE_QUARTER).fillna(4).astype("int64")
+    period_label = annual_period_label(pick["_t"], pick["reporting_period"])
+    next_t = np.where(pick["_duenow"], pick["_tnow"] + 1, pick["_tnow"])
+    next_due = quarter_labels(annual_due_ordinal(next_t, pd_due))
+    due_label = quarter_labels(annual_due_ordinal(pick["_t"], pd_due))
+    carried = (pick["_t"] < pick["_tnow"]).to_numpy()
+    has = pick["_has"].to_numpy()
+    pick["result_period"] = pick["period"].astype(str)
+    pick["result_label"] = period_label
+    pick["next_due"] = next_due
+    gap = np.where(pick["status"].eq("rejected"), "was rejected", "was not received")
+    note = np.where(
+        carried & has,
+        "latest annual result (" + period_label + "); next due in " + next_due,
+        np.where(
+            has,
+            "annual result (" + period_label + "); next due in " + next_due,
+            "no data: the annual return for " + period_label + " due in " + due_label + " "
+            + gap + "; next due in " + next_due,
+        ),
+    )  # fmt: skip
+    pick["note"] = note
+    pick.loc[carried & has, "status"] = "ok"
+    pick["display_value"] = np.where(has, np.nan, pick["display_value"])
+    pick = pick.drop(columns=[c for c in pick.columns if c.startswith("_") and c != "_ord"])
+    pick = pick.drop(columns=["_ord"]).assign(_ord=quarter.ordinal, period=quarter.code)
+    return pd.concat([now_q, pick], ignore_index=True, sort=False)
+
+
+def _with_placeholders(
+    observations: pd.DataFrame, catalogue: Catalogue, q: Quarter
+) -> pd.DataFrame:
+    """Catalogue indicators with no observation at all get a "missing" row for the quarter."""
+    have = set(observations["indicator"].astype(str))
+    absent = [i.ref for i in catalogue if i.ref not in have]
+    if not absent:
+        return observations
+    extra = pd.DataFrame({"indicator": absent, "period": q.code, "status": "missing"})
+    return pd.concat([observations, extra], ignore_index=True, sort=False)
+
+
+def assess_quarter(
+    quarterly: pd.DataFrame,
+    catalogue_frame: pd.DataFrame,
+    observations: pd.DataFrame,
+    comparators: pd.DataFrame | None,
+    quarter: Quarter,
+    settings: AnalyticsSettings,
+    keys: Sequence[str] = ("indicator",),
+) -> pd.DataFrame:
+    """Assurance rows for ``quarter`` from the quarterly measures (see :func:`run`)."""
+    keys = list(keys)
+    hist = quarterly[quarterly["_ord"] <= quarter.ordinal]
+    sched = [c for c in ("frequency", "reporting_period") if c not in hist.columns]
+    if sched:
+        hist = hist.merge(catalogue_frame[["indicator", *sched]], on="indicator", how="left")
+    series = series_points(hist, keys)
+    now = current_rows(hist, series, quarter, keys)
+
+    trend = trend_table(series, keys, "_t", "value", "quarter_value", "polarity", settings.trend)
+    rebase = None
+    if settings.spc.rebase:
+        rebase = rebase_frame(settings.spc.rebase, "_ord").merge(
+            series[["indicator", "_ord", "_t"]].drop_duplicates(), on=["indicator", "_ord"]
+        )
+    points = xmr(series, keys, "_t", "quarter_value", "polarity", rebase, settings.spc)
+    spc = spc_summary(points, now[keys + ["target"]], keys, "_t", settings.spc)
+
+    a = now.merge(trend, on=keys, how="left").merge(spc, on=keys, how="left")
+    cat_cols = ["indicator", "name", "agency", "lead_officer", "target_type", "green", "red"]
+    a = a.merge(catalogue_frame[cat_cols], on="indicator", how="left")
+    a = a.merge(comparator_values(comparators, quarter), on="indicator", how="left")
+
+    # the counts behind the value, for intervals
+    rolling = a["rolling_quarters"].fillna(1).to_numpy() > 1
+    is_rate = a["unit"].to_numpy() == "rate_per_10k"
+    a["ci_numerator"] = np.where(rolling, a["rolling_numerator"], a["numerator"])
+    den = np.where(rolling, a["rolling_denominator"], a["denominator"])
+    a["ci_denominator"] = np.where(is_rate, a["population"], den)
+    lo, hi, method = stats.value_interval(
+        a["unit"], a["ci_numerator"], a["ci_denominator"], a["multiplier"], 0.95
+    )
+    lo2, hi2, _ = stats.value_interval(
+        a["unit"], a["ci_numerator"], a["ci_denominator"], a["multiplier"], 0.998
+    )
+    a["lower_95"], a["upper_95"], a["lower_99_8"], a["upper_99_8"] = lo, hi, lo2, hi2
+    conf = settings.comparison_confidence
+    for comp in COMPARATORS.values():
+        res = stats.compare_frame(a, comp, conf)
+        a[f"{comp}_status"] = res[f"{comp}_status"]
+        a[f"_{comp}_method"] = res[f"{comp}_method"]
+    a["comparison_method"] = (
+        a[[f"_{c}_method" for c in COMPARATORS.values()]]
+        .replace("", np.nan)
+        .bfill(axis=1)
+        .iloc[:, 0]
+        .fillna("")
+    )
+    comp_for_target = a["target_type"].map(TARGET_TYPE_COMPARATOR)
+    # the status against the comparator the target type names (E -> england_status, ...)
+    status_cols = {c: f"{c}_status" for c in TARGET_TYPE_COMPARATOR.values()}
+    a["comparator_status"] = np.select(
+        [comp_for_target.eq(c).to_numpy() for c in status_cols],
+        [
+            a[col].fillna("").to_numpy(dtype=object) if col in a else np.full(len(a), "", object)
+            for col in status_cols.values()
+        ],
+        default="",
+    )
+    a["trajectory"] = a["trajectory"].fillna(INSUFFICIENT)
+    annual = a["frequency"].eq("annual").to_numpy()
+    for col in ("mk_note", "spc_warning"):
+        a[col] = a[col].astype(object)
+        a.loc[annual, col] = a.loc[annual, col].str.replace(" points", " annual results")
+    # no value this quarter: trend and SPC of older points would read as current; blank them
+    gone = a["value"].isna().to_numpy()
+    a.loc[gone, "trajectory"] = INSUFFICIENT
+    a.loc[gone, ["trend_arrow", "spc_variation", "spc_assurance", "spc_warning"]] = ""
+    a.loc[gone, ["trajectory_change", "mk_p_value", "sens_slope", "spc_mean", "spc_lpl"]] = np.nan
+    a.loc[gone, ["spc_upl"]] = np.nan
+    a["trend_significant"] = a["trend_significant"].astype("boolean")
+    a.loc[gone, "trend_significant"] = pd.NA
+    a.loc[gone, "mk_note"] = "no value this quarter"
+
+    # the lead officer's proposed RAG for the quarter
+    lead = observations.loc[
+        observations["period"].astype(str) == quarter.code, keys + ["proposed_rag"]
+    ]
+    lead = lead.drop_duplicates(keys, keep="last").rename(columns={"proposed_rag": "lead_rag"})
+    a = a.merge(lead, on=keys, how="left")
+    a["lead_rag"] = a["lead_rag"].where(a["lead_rag"].isin(asr.RAGS), "")
+
+    res = asr.assess(a)
+    a = pd.concat([a, res], axis=1)
+    # an annual result changes once a year: the watch is on the next annual result, not next quarter
+    watch = annual & (a["trigger"] == asr.TRIGGER_WATCH).to_numpy()
+    a.loc[watch, "trigger"] = asr.TRIGGER_WATCH_ANNUAL
+    a.loc[watch, "next_step"] = [
+        step.replace("watch next quarter", f"watch the next annual result (due in {due})")
+        for step, due in zip(a.loc[watch, "next_step"], a.loc[watch, "next_due"], strict=True)
+    ]
+    no_value = a["value"].isna() & (a["status"] == "ok")
+    a.loc[no_value, "next_step"] = "No value for this quarter: " + a.loc[no_value, "note"].astype(
+        str
+    )
+    return a
+
+
+def _prepare(
+    observations: pd.DataFrame, catalogue: Catalogue, populations: pd.DataFrame, q: Quarter
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Catalogue frame, observations up to ``q``, the measures table and its quarterly rows."""
+    cat = catalogue.to_frame()
+    obs = observations.copy()
+    obs["indicator"] = obs["indicator"].astype(str)
+    obs["period"] = obs["period"].astype(str)
+    if "proposed_rag" not in obs.columns:
+        obs["proposed_rag"] = np.nan
+    obs = obs[period_ordinal(obs["period"]) <= q.ordinal]
+    obs = _with_placeholders(obs, catalogue, q)
+    pops = latest_populations(populations) if populations is not None else None
+    keep = [c for c in obs.columns if c not in ("agency",)]
+    measures = measures_table(obs[keep], cat, pops, catalogue.targets_frame(), ["indicator"], q)
+
+    quarterly = measures[measures["kind"] == "quarter"].copy()
+    quarterly["_ord"] = period_ordinal(quarterly["period"])
+    quarterly = quarterly.merge(
+        cat[["indicator", "multiplier", "frequency", "reporting_period"]],
+        on="indicator",
+        how="left",
+    )
+    return cat, obs, measures, quarterly
+
+
+RAG_HISTORY_COLUMNS = [
+    "indicator", "period", "value", "display_value", "band", "trajectory", "assurance", "rag",
+    "trigger", "lead_rag", "disagreement", "status",
+]  # fmt: skip
+
+
+def rag_history(
+    observations: pd.DataFrame,
+    catalogue: Catalogue,
+    populations: pd.DataFrame,
+    comparators: pd.DataFrame | None,
+    quarter: Quarter | str,
+    first: Quarter | str | None = None,
+    settings: AnalyticsSettings | None = None,
+) -> pd.DataFrame:
+    """The computed RAG of every indicator for every quarter from ``first`` to ``quarter``.
+
+    Each quarter is assessed as :func:`run` assesses it, on the value history as now held
+    (revisions included), from one measures table; the loop is over quarters (a dozen or so),
+    never over indicators. ``first`` defaults to the earliest quarter observed.
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator and quarter: :data:`RAG_HISTORY_COLUMNS`.
+    """
+    q = Quarter.parse(quarter)
+    st = settings or AnalyticsSettings()
+    cat, obs, _, quarterly = _prepare(observations, catalogue, populations, q)
+    start = (
+        Quarter.parse(first)
+        if first is not None
+        else Quarter.from_ordinal(int(quarterly["_ord"].min()))
+    )
+    frames = []
+    for n in range(start.ordinal, q.ordinal + 1):
+        a = assess_quarter(quarterly, cat, obs, comparators, Quarter.from_ordinal(n), st)
+        frames.append(a.assign(period=Quarter.from_ordinal(n).code))
+    out = pd.concat(frames, ignore_index=True)
+    for col in RAG_HISTORY_COLUMNS:
+        if col not in out.columns:
+            out[col] = np.nan
+    return out[RAG_HISTORY_COLUMNS]
+
+
+def run(
+    observations: pd.DataFrame,
+    catalogue: Catalogue,
+    populations: pd.DataFrame,
+    comparators: pd.DataFrame | None,
+    quarter: Quarter | str,
+    settings: AnalyticsSettings | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Measures and assurance for one quarter.
+
+    Parameters
+    ----------
+    observations : DataFrame
+        The value history (helper B's contract): agency, indicator, period, numerator,
+        denominator, value, status, proposed_rag, commentary, ... Periods after ``quarter`` are
+        ignored.
+    catalogue : Catalogue
+    populations : DataFrame
+        ``year`` and ``population`` for the board's local authority (``release`` optional).
+    comparators : DataFrame or None
+        indicator, comparator ("England" / "SN" / "Region"), dfe_year, value, label. Other
+        comparator kinds (e.g. "LA", the board's own published figure) are ignored.
+    quarter : Quarter or str
+    settings : AnalyticsSettings, optional
+
+    Returns
+    -------
+    (measures, assurance) : DataFrames
+        ``measures``: long, quarterly rows (``kind="quarter"``) up to the quarter and annual rows
+        per financial year (``kind="annual"``, ``period`` = "2014/15").
+        ``assurance``: one row per catalogue indicator for the quarter (columns
+        :data:`ASSURANCE_COLUMNS`).
+    """
+    q = Quarter.parse(quarter)
+    st = settings or AnalyticsSettings()
+    cat, obs, measures, quarterly = _prepare(observations, catalogue, populations, q)
+    current = assess_quarter(quarterly, cat, obs, comparators, q, st)
+    previous = assess_quarter(quarterly, cat, obs, comparators, q.previous(), st)
+    current = current.merge(
+        previous[["indicator", "rag"]].rename(columns={"rag": "previous_rag"}),
+        on="indicator",
+        how="left",
+    )
+    current["previous_rag"] = current["previous_rag"].fillna("")
+    current["display_value"] = np.where(
+        current["display_value"].isna(),
+        format_value(current["value"], current["precision"]),
+        current["display_value"],
+    )
+    order = {ref: i for i, ref in enumerate(catalogue.indicators)}
+    current = current.sort_values("indicator", key=lambda s: s.map(order)).reset_index(drop=True)
+    assurance = current[[c for c in ASSURANCE_COLUMNS if c in current.columns]]
+    logger.debug(
+        "analytics %s: %d indicators, %d measure rows", q.code, len(assurance), len(measures)
+    )
+    return measures.reset_index(drop=True), assurance

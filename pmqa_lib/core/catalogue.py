@@ -1,0 +1,504 @@
+"""The indicator catalogue: the framework's "compendium of data" (section 4.1.3).
+
+One YAML file, ``data/raw/reference/catalogue.yaml``, holds the board, its agencies and one entry per
+indicator with every field of section 4.1.3. :func:`load_catalogue` reads it into typed objects and
+checks it: an unknown or missing field, a bad polarity or unit, thresholds that contradict the
+polarity, a linked indicator that does not exist, each raise :class:`CatalogueError` naming the
+indicator and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+POLARITIES = ("high", "low")
+UNITS = ("number", "percent", "rate_per_10k", "ratio", "days")
+RESULT_TYPES = ("cumulative", "average", "snapshot")
+TARGET_TYPES = ("E", "SN", "R", "L")
+FREQUENCIES = ("quarterly", "annual")
+REPORTING_PERIODS = ("financial", "school", "calendar")
+REPORTS = ("indicator", "scorecard")
+# The quarter whose return carries an annual indicator's figure: Q4 for financial and calendar
+# years (the year has ended), Q1 for school years (after the summer deadline).
+ANNUAL_DUE_QUARTER = {"financial": 4, "calendar": 4, "school": 1}
+UNIT_LABELS = {
+    "number": "number",
+    "percent": "%",
+    "rate_per_10k": "rate per 10,000 aged 0-17",
+    "ratio": "ratio",
+    "days": "days",
+}
+
+
+class CatalogueError(ValueError):
+    """The catalogue is not valid; the message names the indicator and the field."""
+
+    def __init__(self, message: str, indicator: str | None = None, field: str | None = None):
+        where = []
+        if indicator is not None:
+            where.append(f"indicator {indicator}")
+        if field is not None:
+            where.append(f"field '{field}'")
+        prefix = f"catalogue: {', '.join(where)}: " if where else "catalogue: "
+        super().__init__(prefix + message)
+        self.indicator = indicator
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str = ""
+    phone: str = ""
+    preferred_contact: str = ""
+
+
+@dataclass(frozen=True)
+class Agency:
+    code: str
+    name: str
+    short_name: str = ""
+    contact: Person | None = None
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """RAG bands on the value. ``green`` and ``red`` are the boundaries.
+
+    For high-is-good: value >= green is Green, value < red is Red, otherwise Amber
+    (so ``green`` must be >= ``red``). For low-is-good: value <= green is Green,
+    value > red is Red, otherwise Amber (so ``green`` must be <= ``red``).
+    """
+
+    green: float
+    red: float
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Algorithm:
+    formula: str
+    numerator: str
+    denominator: str = ""
+    multiplier: float = 1.0
+    rolling_quarters: int = 1
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class DfeSource:
+    """Where the England / statistical-neighbour / regional comparator is published (issue 7)."""
+
+    file: str
+    measure: str
+    filters: dict[str, str] = field(default_factory=dict)
+    lait_code: str = ""
+
+
+@dataclass(frozen=True)
+class Comparator:
+    type: str  # E, SN, R or L
+    source: str  # e.g. "DfE LAIT", "Local"
+    dfe: DfeSource | None = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of the compendium (section 4.1.3)."""
+
+    ref: str
+    name: str
+    report: str
+    theme: str
+    focus_area: str
+    objective: str
+    agency: str
+    lead_officer: Person
+    polarity: str
+    what_good_looks_like: str
+    target: float | None
+    target_type: str
+    targets_by_year: dict[str, float]
+    frequency: str
+    reporting_period: str
+    result_type: str
+    unit: str
+    precision: int
+    comparator: Comparator
+    thresholds: Thresholds | None
+    further_assurance: str
+    trigger_points: str
+    algorithm: Algorithm
+    linked: tuple[str, ...]
+    how_safer: str
+    why_monitored: str
+    plausible_min: float
+    plausible_max: float
+    description: str = ""
+
+    @property
+    def unit_label(self) -> str:
+        return UNIT_LABELS[self.unit]
+
+    @property
+    def high_is_good(self) -> bool:
+        return self.polarity == "high"
+
+    @property
+    def annual_due_quarter(self) -> int | None:
+        """For an annual indicator, the quarter (1-4) whose return carries its figure."""
+        if self.frequency != "annual":
+            return None
+        return ANNUAL_DUE_QUARTER[self.reporting_period]
+
+    def target_for_year(self, fy_label: str) -> float | None:
+        """The target for a financial year label such as ``2015/16`` (falls back to ``target``)."""
+        return self.targets_by_year.get(fy_label, self.target)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    board_name: str
+    board_short_name: str
+    la_name: str
+    la_code: str
+    la_old_code: str
+    agencies: dict[str, Agency]
+    indicators: dict[str, Indicator]
+    source: Path | None = None
+
+    def __getitem__(self, ref: str) -> Indicator:
+        try:
+            return self.indicators[str(ref)]
+        except KeyError:
+            raise KeyError(f"indicator {ref!r} is not in the catalogue") from None
+
+    def __iter__(self):
+        return iter(self.indicators.values())
+
+    def __len__(self) -> int:
+        return len(self.indicators)
+
+    def report_order(self) -> list[str]:
+        """References in catalogue order, each theme's indicators kept together (themes in order
+        of first appearance), so a report prints each theme heading once."""
+        themes = list(dict.fromkeys(i.theme for i in self.indicators.values()))
+        return [i.ref for t in themes for i in self.indicators.values() if i.theme == t]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per indicator with the scalar fields, for vectorised joins."""
+        rows = []
+        for i in self.indicators.values():
+            rows.append(
+                {
+                    "indicator": i.ref,
+                    "name": i.name,
+                    "report": i.report,
+                    "theme": i.theme,
+                    "focus_area": i.focus_area,
+                    "objective": i.objective,
+                    "agency": i.agency,
+                    "agency_name": self.agencies[i.agency].name,
+                    "lead_officer": i.lead_officer.name,
+                    "lead_email": i.lead_officer.email,
+                    "polarity": i.polarity,
+                    "what_good_looks_like": i.what_good_looks_like,
+                    "target": i.target,
+                    "target_type": i.target_type,
+                    "frequency": i.frequency,
+                    "reporting_period": i.reporting_period,
+                    "result_type": i.result_type,
+                    "unit": i.unit,
+                    "precision": i.precision,
+                    "multiplier": i.algorithm.multiplier,
+                    "rolling_quarters": i.algorithm.rolling_quarters,
+                    "green": i.thresholds.green if i.thresholds else None,
+                    "red": i.thresholds.red if i.thresholds else None,
+                    "comparator_type": i.comparator.type,
+                    "comparator_source": i.comparator.source,
+                    "plausible_min": i.plausible_min,
+                    "plausible_max": i.plausible_max,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def targets_frame(self) -> pd.DataFrame:
+        """Long table: indicator, financial year label, target (year-specific or default)."""
+        rows = []
+        for i in self.indicators.values():
+            for fy, t in i.targets_by_year.items():
+                rows.append({"indicator": i.ref, "fy_label": fy, "target": float(t)})
+        return pd.DataFrame(rows, columns=["indicator", "fy_label", "target"])
+
+
+# ---------------------------------------------------------------------------------------
+# Loading and checking
+
+_INDICATOR_REQUIRED = {
+    "ref", "name", "report", "theme", "focus_area", "agency", "lead_officer", "polarity",
+    "what_good_looks_like", "target_type", "frequency", "reporting_period", "result_type",
+    "unit", "precision", "comparator", "further_assurance", "trigger_points", "algorithm",
+    "how_safer", "why_monitored", "plausible_range",
+}  # fmt: skip
+_INDICATOR_OPTIONAL = {
+    "objective",
+    "target",
+    "targets_by_year",
+    "rag_thresholds",
+    "linked",
+    "description",
+}
+_INDICATOR_FIELDS = _INDICATOR_REQUIRED | _INDICATOR_OPTIONAL
+_TOP_FIELDS = {"board", "agencies", "indicators"}
+_BOARD_FIELDS = {"name", "short_name", "la_name", "la_code", "la_old_code"}
+
+
+def load_catalogue(path: Path | str | None = None) -> Catalogue:
+    """Read and check the catalogue YAML.
+
+    Parameters
+    ----------
+    path : path, optional
+        Defaults to ``catalogue.yaml`` under the reference folder of :class:`pmqa_lib.core.files.Paths`.
+
+    Raises
+    ------
+    CatalogueError
+        On any structural or semantic fault, naming the indicator and field.
+    """
+    if path is None:
+        from pmqa_lib.core.files import Paths
+
+        path = Paths.from_env().catalogue_file
+    path = Path(path)
+    if not path.exists():
+        raise CatalogueError(f"file not found: {path}")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            raw = yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{path} is not valid YAML: {exc}") from None
+    return parse_catalogue(raw, source=path)
+
+
+def parse_catalogue(raw: Any, source: Path | None = None) -> Catalogue:
+    """Build a :class:`Catalogue` from the parsed YAML mapping, checking every field."""
+    if not isinstance(raw, dict):
+        raise CatalogueError("the file must be a mapping with board, agencies and indicators")
+    _check_keys(raw, _TOP_FIELDS, _TOP_FIELDS, None, "")
+    board = raw["board"]
+    if not isinstance(board, dict):
+        raise CatalogueError("must be a mapping", field="board")
+    _check_keys(board, _BOARD_FIELDS, _BOARD_FIELDS, None, "board.")
+
+    agencies: dict[str, Agency] = {}
+    for a in raw["agencies"] or []:
+        if not isinstance(a, dict) or "code" not in a or "name" not in a:
+            raise CatalogueError("each agency needs a code and a name", field="agencies")
+        code = str(a["code"])
+        if code in agencies:
+            raise CatalogueError(f"agency code {code!r} appears twice", field="agencies")
+        contact = _person(a["contact"], None, "agencies.contact") if a.get("contact") else None
+        agencies[code] = Agency(code, str(a["name"]), str(a.get("short_name", "")), contact)
+
+    indicators: dict[str, Indicator] = {}
+    for entry in raw["indicators"] or []:
+        ind = _indicator(entry, agencies)
+        if ind.ref in indicators:
+            raise CatalogueError("reference appears twice", indicator=ind.ref, field="ref")
+        indicators[ind.ref] = ind
+    if not indicators:
+        raise CatalogueError("no indicators", field="indicators")
+
+    for ind in indicators.values():
+        for other in ind.linked:
+            if other not in indicators:
+                raise CatalogueError(
+                    f"linked indicator {other!r} does not exist", indicator=ind.ref, field="linked"
+                )
+    return Catalogue(
+        board_name=str(board["name"]),
+        board_short_name=str(board["short_name"]),
+        la_name=str(board["la_name"]),
+        la_code=str(board["la_code"]),
+        la_old_code=str(board["la_old_code"]),
+        agencies=agencies,
+        indicators=indicators,
+        source=source,
+    )
+
+
+def _check_keys(d: dict, required: set, allowed: set, ref: str | None, prefix: str) -> None:
+    unknown = sorted(set(d) - allowed)
+    if unknown:
+        raise CatalogueError(
+            f"unknown field (allowed: {', '.join(sorted(allowed))})", ref, prefix + unknown[0]
+        )
+    missing = sorted(required - set(d))
+    if missing:
+        raise CatalogueError("missing field", ref, prefix + missing[0])
+
+
+def _choice(value: Any, allowed: tuple, ref: str, name: str) -> str:
+    v = str(value).strip()
+    if v not in allowed:
+        raise CatalogueError(f"{value!r} is not one of {', '.join(allowed)}", ref, name)
+    return v
+
+
+def _number(value: Any, ref: str, name: str) -> float:
+    if isinstance(value, bool):
+        raise CatalogueError(f"{value!r} is not a number", ref, name)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise CatalogueError(f"{value!r} is not a number", ref, name) from None
+
+
+def _person(value: Any, ref: str | None, name: str) -> Person:
+    if isinstance(value, str):
+        return Person(value)
+    if not isinstance(value, dict) or "name" not in value:
+        raise CatalogueError("needs at least a name", ref, name)
+    _check_keys(value, {"name"}, {f.name for f in fields(Person)}, ref, name + ".")
+    return Person(**{k: str(v) for k, v in value.items()})
+
+
+def _indicator(entry: Any, agencies: dict[str, Agency]) -> Indicator:
+    if not isinstance(entry, dict):
+        raise CatalogueError("each indicator must be a mapping", field="indicators")
+    ref = str(entry.get("ref", "?"))
+    _check_keys(entry, _INDICATOR_REQUIRED, _INDICATOR_FIELDS, ref, "")
+
+    agency = str(entry["agency"])
+    if agency not in agencies:
+        raise CatalogueError(f"agency {agency!r} is not in the agencies list", ref, "agency")
+    polarity = _choice(entry["polarity"], POLARITIES, ref, "polarity")
+    unit = _choice(entry["unit"], UNITS, ref, "unit")
+    precision = entry["precision"]
+    if isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= 4:
+        raise CatalogueError(f"{precision!r} must be a whole number from 0 to 4", ref, "precision")
+
+    target = entry.get("target")
+    target = None if target is None else _number(target, ref, "target")
+    targets_by_year = {
+        str(k): _number(v, ref, f"targets_by_year.{k}")
+        for k, v in (entry.get("targets_by_year") or {}).items()
+    }
+
+    thresholds = None
+    if entry.get("rag_thresholds") is not None:
+        t = entry["rag_thresholds"]
+        if not isinstance(t, dict):
+            raise CatalogueError("must be a mapping with green and red", ref, "rag_thresholds")
+        _check_keys(t, {"green", "red"}, {"green", "red", "text"}, ref, "rag_thresholds.")
+        green = _number(t["green"], ref, "rag_thresholds.green")
+        red = _number(t["red"], ref, "rag_thresholds.red")
+        if polarity == "high" and green < red:
+            raise CatalogueError(
+                f"green boundary {green:g} is below red boundary {red:g}, but high is good",
+                ref, "rag_thresholds",
+            )  # fmt: skip
+        if polarity == "low" and green > red:
+            raise CatalogueError(
+                f"green boundary {green:g} is above red boundary {red:g}, but low is good",
+                ref, "rag_thresholds",
+            )  # fmt: skip
+        thresholds = Thresholds(green, red, str(t.get("text", "")))
+
+    comp = entry["comparator"]
+    if not isinstance(comp, dict):
+        raise CatalogueError("must be a mapping with type and source", ref, "comparator")
+    _check_keys(comp, {"type", "source"}, {"type", "source", "dfe"}, ref, "comparator.")
+    dfe = None
+    if comp.get("dfe"):
+        d = comp["dfe"]
+        _check_keys(
+            d,
+            {"file", "measure"},
+            {"file", "measure", "filters", "lait_code"},
+            ref,
+            "comparator.dfe.",
+        )
+        dfe = DfeSource(
+            str(d["file"]), str(d["measure"]),
+            {str(k): str(v) for k, v in (d.get("filters") or {}).items()}, str(d.get("lait_code", "")),
+        )  # fmt: skip
+    comparator = Comparator(
+        _choice(comp["type"], TARGET_TYPES, ref, "comparator.type"), str(comp["source"]), dfe
+    )
+
+    alg = entry["algorithm"]
+    if not isinstance(alg, dict):
+        raise CatalogueError("must be a mapping", ref, "algorithm")
+    _check_keys(
+        alg, {"formula", "numerator"}, {f.name for f in fields(Algorithm)}, ref, "algorithm."
+    )
+    rolling = alg.get("rolling_quarters", 1)
+    if isinstance(rolling, bool) or not isinstance(rolling, int) or rolling < 1:
+        raise CatalogueError(
+            f"{rolling!r} must be a whole number of quarters >= 1",
+            ref,
+            "algorithm.rolling_quarters",
+        )
+    multiplier = _number(alg.get("multiplier", 1), ref, "algorithm.multiplier")
+    if unit == "rate_per_10k" and multiplier != 10000:
+        raise CatalogueError(
+            "a rate per 10,000 needs multiplier 10000", ref, "algorithm.multiplier"
+        )
+    if unit == "percent" and multiplier != 100:
+        raise CatalogueError("a percentage needs multiplier 100", ref, "algorithm.multiplier")
+    algorithm = Algorithm(
+        str(alg["formula"]), str(alg["numerator"]), str(alg.get("denominator", "")), multiplier,
+        rolling, str(alg.get("notes", "")),
+    )  # fmt: skip
+
+    pr = entry["plausible_range"]
+    if not (isinstance(pr, list | tuple) and len(pr) == 2):
+        raise CatalogueError("must be [min, max]", ref, "plausible_range")
+    pmin, pmax = _number(pr[0], ref, "plausible_range"), _number(pr[1], ref, "plausible_range")
+    if pmin > pmax:
+        raise CatalogueError(f"min {pmin:g} is above max {pmax:g}", ref, "plausible_range")
+
+    linked = entry.get("linked") or []
+    if not isinstance(linked, list):
+        raise CatalogueError("must be a list of references", ref, "linked")
+
+    return Indicator(
+        ref=ref,
+        name=str(entry["name"]),
+        report=_choice(entry["report"], REPORTS, ref, "report"),
+        theme=str(entry["theme"]),
+        focus_area=str(entry["focus_area"]),
+        objective=str(entry.get("objective", entry["theme"])),
+        agency=agency,
+        lead_officer=_person(entry["lead_officer"], ref, "lead_officer"),
+        polarity=polarity,
+        what_good_looks_like=str(entry["what_good_looks_like"]),
+        target=target,
+        target_type=_choice(entry["target_type"], TARGET_TYPES, ref, "target_type"),
+        targets_by_year=targets_by_year,
+        frequency=_choice(entry["frequency"], FREQUENCIES, ref, "frequency"),
+        reporting_period=_choice(
+            entry["reporting_period"], REPORTING_PERIODS, ref, "reporting_period"
+        ),
+        result_type=_choice(entry["result_type"], RESULT_TYPES, ref, "result_type"),
+        unit=unit,
+        precision=precision,
+        comparator=comparator,
+        thresholds=thresholds,
+        further_assurance=str(entry["further_assurance"]),
+        trigger_points=str(entry["trigger_points"]),
+        algorithm=algorithm,
+        linked=tuple(str(x) for x in linked),
+        how_safer=str(entry["how_safer"]),
+        why_monitored=str(entry["why_monitored"]),
+        plausible_min=pmin,
+        plausible_max=pmax,
+        description=str(entry.get("description", "")),
+    )

@@ -1,0 +1,196 @@
+"""Where files live, and how they are written.
+
+Paths are resolved from the project root (never the working directory), and can be moved with
+the ``DATA_DIR``, ``REPORTS_DIR`` and ``PUBLIC_DATA_DIR`` environment variables, which the Makefile
+passes through. ``data/raw/`` is read-only to the code: :func:`atomic_write` refuses to write there.
+Every output is written to a temporary file in the same folder and then renamed into place, so a
+failed run never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pmqa_lib.core.periods import Quarter
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: the Great Expectations suites (JSON) for returns and registers
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+
+
+class RawDataWriteError(PermissionError):
+    """Code tried to write inside data/raw/, which is read-only by rule."""
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Every folder the pipeline reads or writes.
+
+    Parameters
+    ----------
+    data_dir : Path
+        Holds ``raw/`` (inputs, never written) and ``processed/`` (outputs).
+    reports_dir : Path
+        Holds ``<quarter>/`` report folders.
+    public_dir : Path or None
+        DfE/ONS downloads (see README); None when not available.
+    """
+
+    data_dir: Path
+    reports_dir: Path
+    public_dir: Path | None = None
+
+    @classmethod
+    def from_env(cls) -> Paths:
+        data = Path(os.environ.get("DATA_DIR") or PROJECT_ROOT / "data")
+        reports = Path(os.environ.get("REPORTS_DIR") or PROJECT_ROOT / "reports")
+        return cls(_absolute(data), _absolute(reports), public_data_dir())
+
+    # inputs
+    @property
+    def raw(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def reference(self) -> Path:
+        return self.raw / "reference"
+
+    @property
+    def registers(self) -> Path:
+        return self.raw / "registers"
+
+    @property
+    def catalogue_file(self) -> Path:
+        return self.reference / "catalogue.yaml"
+
+    def returns_dir(self, quarter: Quarter | str) -> Path:
+        return self.raw / str(quarter)
+
+    # outputs
+    @property
+    def processed(self) -> Path:
+        return self.data_dir / "processed"
+
+    def processed_dir(self, quarter: Quarter | str) -> Path:
+        return self.processed / str(quarter)
+
+    def report_dir(self, quarter: Quarter | str) -> Path:
+        return self.reports_dir / str(quarter)
+
+
+def _absolute(p: Path) -> Path:
+    return p if p.is_absolute() else (Path.cwd() / p).resolve()
+
+
+def public_data_dir() -> Path | None:
+    """The folder of public DfE/ONS files: ``PUBLIC_DATA_DIR``, else ``../shared/data/public``.
+
+    Returns None when neither exists, so callers can say plainly that the public data is absent.
+    """
+    env = os.environ.get("PUBLIC_DATA_DIR")
+    if env:
+        p = _absolute(Path(env))
+        return p if p.is_dir() else None
+    default = (PROJECT_ROOT.parent / "shared" / "data" / "public").resolve()
+    return default if default.is_dir() else None
+
+
+def _umask_mode() -> int:
+    """The mode a plain ``open()`` would give a new file (mkstemp's own 0600 is too private for reports)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _check_not_raw(path: Path) -> None:
+    path = _absolute(Path(path))
+    for root in {PROJECT_ROOT / "data" / "raw", Paths.from_env().raw}:
+        try:
+            path.relative_to(root.resolve())
+        except ValueError:
+            continue
+        raise RawDataWriteError(f"refusing to write {path}: data/raw/ is read-only")
+
+
+@contextlib.contextmanager
+def atomic_write(
+    path: Path | str, mode: str = "w", encoding: str | None = "utf-8", *, allow_raw: bool = False
+) -> Iterator:
+    """Open a temporary file beside ``path``; rename it over ``path`` only if the block succeeds.
+
+    ``allow_raw=True`` is for the developer tools that build the shipped example and reference
+    extracts (``make examples``, ``python -m pmqa_lib.public.comparators``); the pipeline never sets it.
+    """
+    path = Path(path)
+    if not allow_raw:
+        _check_not_raw(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        kwargs = {} if "b" in mode else {"encoding": encoding, "newline": ""}
+        with open(tmp, mode, **kwargs) as fh:
+            yield fh
+        os.chmod(tmp, _umask_mode())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path | str) -> Iterator[Path]:
+    """Yield a temporary path for a library that writes files itself (Excel, PDF); rename on success."""
+    path = Path(path)
+    _check_not_raw(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, _umask_mode())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_csv(df: pd.DataFrame, path: Path | str, **kwargs) -> Path:
+    """Write ``df`` as CSV atomically (no index, ``\\n`` line ends)."""
+    kwargs.setdefault("index", False)
+    kwargs.setdefault("lineterminator", "\n")
+    with atomic_write(path) as fh:
+        df.to_csv(fh, **kwargs)
+    return Path(path)
+
+
+def write_text(text: str, path: Path | str) -> Path:
+    with atomic_write(path) as fh:
+        fh.write(text)
+    return Path(path)
+
+
+def write_json(obj, path: Path | str) -> Path:
+    with atomic_write(path) as fh:
+        json.dump(obj, fh, indent=2, sort_keys=False, default=str, ensure_ascii=False)
+        fh.write("\n")
+    return Path(path)
+
+
+def sha256_file(path: Path | str, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()

@@ -1,0 +1,424 @@
+"""Benchmark of the analytics at national scale (``make bench``; not a test).
+
+``python -m pmqa_lib.dev.bench`` runs, each in its own process so peak memory is measured per run:
+
+1. a synthetic national table of 152 local authorities x 100 indicators x 40 quarters
+   (608,000 rows) through every analytics step: quarterly and annual measures, intervals and
+   comparator significance, trajectory and Mann-Kendall, XmR SPC and icons, assurance;
+2. the same at 10x (1,520 local authorities: 6,080,000 rows), to show how cost grows;
+3. the reference: Mann-Kendall with pymannkendall and a plain per-series XmR loop over all 15,200
+   series, against the vectorised trend and SPC steps on the same series.
+
+It prints a table and writes ``reports/bench.json`` (through :mod:`pmqa_lib.core.files`). If
+``pmqa_lib.validate.return_rules.bench_million_rows`` exists, its row is added.
+
+Targets (2-core machine): <= 5 s and <= 2 GB at 608,000 rows; linear growth; >= 20x faster than
+the per-series loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+N_LA, N_IND, N_Q = 152, 100, 40
+FIRST_QUARTER = 2010 * 4  # 2010Q1
+
+
+# ---------------------------------------------------------------------------------------------
+# Synthetic national data
+
+
+def synthetic_catalogue(n_ind: int = N_IND) -> pd.DataFrame:
+    """A catalogue frame with a realistic mix: rates (some 4-quarter rolling), percentages,
+    averages in days and numbers; both polarities; thresholds on half of them."""
+    i = np.arange(n_ind)
+    unit = np.array(["rate_per_10k", "percent", "days", "number"])[i % 4]
+    mult = np.select([unit == "rate_per_10k", unit == "percent"], [10_000.0, 100.0], 1.0)
+    rolling = np.where((unit == "rate_per_10k") & (i % 8 == 0), 4, 1)
+    result = np.array(["average", "snapshot", "cumulative"])[i % 3]
+    result = np.where(unit == "number", "cumulative", result)
+    polarity = np.where(i % 2 == 0, "high", "low")
+    target = np.select(
+        [unit == "rate_per_10k", unit == "percent", unit == "days"],
+        [np.where(rolling > 1, 60.0, 15.0), 20.0, 30.0],
+        25.0,
+    )
+    green = np.where(i % 2 == 0, target, np.nan)
+    red = np.where(i % 2 == 0, target * 0.75, np.nan)
+    green = np.where(polarity == "low", target, green)
+    red = np.where((polarity == "low") & (i % 2 == 0), target * 1.25, red)
+    return pd.DataFrame(
+        {
+            "indicator": [f"I{k:03d}" for k in i],
+            "name": [f"Indicator {k}" for k in i],
+            "agency": "CMBC",
+            "lead_officer": "Lead",
+            "polarity": polarity,
+            "unit": unit,
+            "precision": 1,
+            "result_type": result,
+            "multiplier": mult,
+            "rolling_quarters": rolling,
+            "target": target,
+            "target_type": np.where(i % 3 == 0, "E", "L"),
+            "green": green,
+            "red": red,
+        }
+    )
+
+
+def synthetic_observations(n_la: int, cat: pd.DataFrame, n_q: int = N_Q, seed: int = 1):
+    """Observations (la, indicator, period, numerator, denominator, value, status) and
+    populations (la, year, population), with 1% missing and 0.5% rejected rows."""
+    rng = np.random.default_rng(seed)
+    n_ind = len(cat)
+    la = np.repeat(np.arange(n_la), n_ind * n_q)
+    ind = np.tile(np.repeat(np.arange(n_ind), n_q), n_la)
+    qn = np.tile(np.arange(n_q), n_la * n_ind)
+    n = len(la)
+    unit = cat["unit"].to_numpy()[ind]
+    drift = rng.normal(0, 0.01, size=n_la * n_ind).repeat(n_q) * qn
+    base = rng.uniform(20, 200, size=n_la * n_ind).repeat(n_q)
+    numerator = rng.poisson(np.clip(base * (1 + drift), 1, None)).astype("float64")
+    denominator = np.where(
+        unit == "percent",
+        numerator + rng.poisson(base * 4),
+        np.where(unit == "days", rng.poisson(10, n) + 1, np.nan),
+    )
+    numerator = np.where(unit == "days", numerator * denominator / 4, numerator)
+    value = np.where(unit == "number", numerator, np.nan)
+    status = np.full(n, "ok", dtype=object)
+    r = rng.random(n)
+    status[r < 0.005] = "rejected"
+    keep = r >= 0.015  # 1% of rows never returned
+    period_ord = FIRST_QUARTER + qn
+    fy, q = period_ord // 4, period_ord % 4 + 1
+    periods = np.char.add(np.char.add(fy.astype(str), "Q"), q.astype(str))
+    obs = pd.DataFrame(
+        {
+            "la": la,
+            "indicator": cat["indicator"].to_numpy()[ind],
+            "period": periods,
+            "numerator": numerator,
+            "denominator": denominator,
+            "value": value,
+            "status": status,
+        }
+    )[keep]
+    years = np.arange(2005, 2025)
+    pops = pd.DataFrame(
+        {
+            "la": np.repeat(np.arange(n_la), len(years)),
+            "year": np.tile(years, n_la),
+            "population": rng.integers(20_000, 250_000, n_la).repeat(len(years)),
+        }
+    )
+    return obs.reset_index(drop=True), pops
+
+
+# ---------------------------------------------------------------------------------------------
+# The national run
+
+
+def national_run(obs: pd.DataFrame, pops: pd.DataFrame, cat: pd.DataFrame) -> dict[str, float]:
+    """Every analytics step over all series; returns seconds per step."""
+    from pmqa_lib.analytics import assurance as asr
+    from pmqa_lib.analytics import stats
+    from pmqa_lib.analytics.measures import annual_measures, quarterly_measures
+    from pmqa_lib.analytics.spc import spc_summary, xmr
+    from pmqa_lib.analytics.trend import trend_table
+    from pmqa_lib.core.periods import Quarter
+
+    keys = ["la", "indicator"]
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    qm = quarterly_measures(obs, cat, pops, None, keys)
+    timings["quarterly measures"] = time.perf_counter() - t0
+
+    t = time.perf_counter()
+    annual_measures(qm, keys)
+    timings["annual measures"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    qm["ordinal"] = qm["fy"] * 4 + qm["quarter_in_year"] - 1
+    last_q = Quarter.from_ordinal(int(qm["ordinal"].max()))
+    now = qm[qm["ordinal"] == last_q.ordinal].copy()
+    now["multiplier"] = now["indicator"].map(cat.set_index("indicator")["multiplier"])
+    rolling = now["rolling_quarters"].to_numpy() > 1
+    now["ci_numerator"] = np.where(rolling, now["rolling_numerator"], now["numerator"])
+    den = np.where(rolling, now["rolling_denominator"], now["denominator"])
+    now["ci_denominator"] = np.where(
+        now["unit"].to_numpy() == "rate_per_10k", now["population"], den
+    )
+    now["england"] = now.groupby("indicator")["value"].transform("mean")
+    cmp_ = stats.compare_frame(now, "england", 0.95)
+    stats.value_interval(
+        now["unit"], now["ci_numerator"], now["ci_denominator"], now["multiplier"], 0.998
+    )
+    timings["intervals and comparators"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    tr = trend_table(qm, keys, "ordinal", "value", "quarter_value", "polarity")
+    timings["trend (trajectory, Mann-Kendall)"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    pts = xmr(qm, keys, "ordinal", "quarter_value", "polarity")
+    spc_summary(pts, now[keys + ["target"]], keys, "ordinal")
+    timings["SPC (XmR, rules, icons)"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    a = now.merge(tr, on=keys, how="left").merge(cat[["indicator", "green", "red"]], on="indicator")
+    a["comparator_status"] = cmp_["england_status"].to_numpy()
+    a["lead_rag"] = ""
+    asr.assess(a)
+    timings["assurance"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+    return timings
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-series reference (the loop to beat)
+
+
+def reference_xmr_special(y: np.ndarray, high_is_good: bool, run: int = 7) -> list[str]:
+    """A plain per-point loop of the same XmR rules, one series at a time (the reference).
+
+    Returns each point's type (common cause / special cause improvement / concern).
+    """
+    m = len(y)
+    mean = sum(y) / m
+    mrs = [abs(y[i] - y[i - 1]) for i in range(1, m)]
+    amr = sum(mrs) / len(mrs) if mrs else 0.0
+    upl, lpl = mean + 2.66 * amr, mean - 2.66 * amr
+    up2, lo2 = mean + 2 / 3 * 2.66 * amr, mean - 2 / 3 * 2.66 * amr
+    side = [(v > mean) - (v < mean) for v in y]
+    flags = [0] * m  # +1 high-side signal, -1 low-side signal
+    for i in range(m):
+        if y[i] > upl:
+            flags[i] = 1
+        elif y[i] < lpl:
+            flags[i] = -1
+    i = 0
+    while i < m:  # shifts
+        j = i
+        while j + 1 < m and side[j + 1] == side[i]:
+            j += 1
+        if side[i] != 0 and j - i + 1 >= run:
+            for k in range(i, j + 1):
+                flags[k] = flags[k] or side[i]
+        i = j + 1
+    i = 0
+    while i < m - 1:  # trends (equal neighbours carry on)
+        d = 0
+        j = i
+        moves = 0
+        while j + 1 < m:
+            s = (y[j + 1] > y[j]) - (y[j + 1] < y[j])
+            if s != 0 and d != 0 and s != d:
+                break
+            if s != 0:
+                d = s
+                moves += 1
+            j += 1
+        if moves >= run - 1:
+            for k in range(i, j + 1):
+                flags[k] = flags[k] or d
+            i = j
+        else:
+            i += 1
+    for i in range(m - 2):  # two of three beyond 2 sigma, same side
+        w = range(i, i + 3)
+        for sgn, beyond in ((1, lambda v: v > up2), (-1, lambda v: v < lo2)):
+            if all(side[k] == sgn for k in w) and sum(beyond(y[k]) for k in w) >= 2:
+                for k in w:
+                    if beyond(y[k]):
+                        flags[k] = flags[k] or sgn
+    good = 1 if high_is_good else -1
+    return [
+        "common cause"
+        if f == 0
+        else ("special cause improvement" if f == good else "special cause concern")
+        for f in flags
+    ]
+
+
+def reference_loop(obs_wide: np.ndarray, high: np.ndarray) -> float:
+    """Seconds to run pymannkendall and the per-series XmR over every row of ``obs_wide``."""
+    import pymannkendall as mk
+
+    t = time.perf_counter()
+    for row, h in zip(obs_wide, high, strict=True):
+        y = row[~np.isnan(row)]
+        mk.original_test(y)
+        reference_xmr_special(y.tolist(), bool(h))
+    return time.perf_counter() - t
+
+
+def vectorised_trend_spc(qm: pd.DataFrame, keys: list[str]) -> float:
+    """Seconds for the vectorised Mann-Kendall with Sen's slope and XmR rules and icons over the
+    same series as the reference: the same work, from the long frame (reshaping included).
+
+    Series are identified by one integer column, as a national run would key them; modules are
+    imported before the clock starts, as the reference's pymannkendall is.
+    """
+    from pmqa_lib.analytics.spc import spc_summary, xmr
+    from pmqa_lib.analytics.trend import mann_kendall_matrix, to_wide
+
+    frame = qm[["ordinal", "quarter_value", "polarity"]].copy()
+    frame["series"] = qm.groupby(keys, sort=True, observed=True).ngroup().to_numpy()
+    t = time.perf_counter()
+    _, wide = to_wide(frame, ["series"], "ordinal", "quarter_value")
+    mann_kendall_matrix(wide)
+    pts = xmr(frame, ["series"], "ordinal", "quarter_value", "polarity")
+    spc_summary(pts, None, ["series"], "ordinal")
+    return time.perf_counter() - t
+
+
+# ---------------------------------------------------------------------------------------------
+# Child processes, one per measurement
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def child(kind: str, scale: int) -> dict:
+    cat = synthetic_catalogue()
+    if kind == "national":
+        # warm-up on 2 LAs: one-off imports and first-call costs are reported, not timed
+        w_obs, w_pops = synthetic_observations(2, cat, seed=2)
+        warm = national_run(w_obs, w_pops, cat)["total"]
+    obs, pops = synthetic_observations(N_LA * scale, cat)
+    before = _peak_mb()
+    if kind == "national":
+        timings = national_run(obs, pops, cat)
+        return {
+            "warm_up_seconds_2_las": warm,
+            "kind": kind,
+            "rows": int(N_LA * scale * N_IND * N_Q),
+            "series": int(N_LA * scale * N_IND),
+            "seconds": timings["total"],
+            "steps": timings,
+            "peak_mb": _peak_mb(),
+            "input_mb": before,
+        }
+    # reference comparison on the same series (one chart value per quarter)
+    from pmqa_lib.analytics.measures import quarterly_measures
+    from pmqa_lib.analytics.trend import to_wide
+
+    keys = ["la", "indicator"]
+    qm = quarterly_measures(obs, cat, pops, None, keys)
+    qm["ordinal"] = qm["fy"] * 4 + qm["quarter_in_year"] - 1
+    vec = vectorised_trend_spc(qm, keys)
+    _, wide = to_wide(qm, keys, "ordinal", "quarter_value")
+    high = qm.groupby(keys, sort=True)["polarity"].first().to_numpy() == "high"
+    ref = reference_loop(wide, high)
+    return {
+        "kind": kind,
+        "series": int(wide.shape[0]),
+        "vectorised_seconds": vec,
+        "reference_seconds": ref,
+        "speedup": ref / vec,
+        "peak_mb": _peak_mb(),
+    }
+
+
+def _spawn(kind: str, scale: int, timeout: int | None = None) -> dict:
+    cmd = [sys.executable, "-m", "pmqa_lib.dev.bench", "--child", kind, "--scale", str(scale)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=timeout)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _validation_child() -> dict:
+    """Validate a 1,000,000-row return (``pmqa_lib.validate.return_rules.bench_million_rows``)."""
+    from pmqa_lib.validate import return_rules as validation
+
+    return {"kind": "validation", **validation.bench_million_rows()}
+
+
+def _validation_row(timeout: int = 900) -> dict | None:
+    try:
+        row = _spawn("validation", 1, timeout)
+    except subprocess.TimeoutExpired:
+        return {"kind": "validation", "error": f"bench_million_rows took over {timeout} s"}
+    except subprocess.CalledProcessError as exc:
+        tail = (exc.stderr or "").strip().splitlines()[-1:] or [""]
+        return {"kind": "validation", "error": f"bench_million_rows failed: {tail[0]}"}
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--child", choices=["national", "reference", "validation"])
+    ap.add_argument("--scale", type=int, default=1)
+    ap.add_argument("--no-10x", action="store_true", help="skip the 10x run (about a minute)")
+    args = ap.parse_args(argv)
+    if args.child == "validation":
+        print(json.dumps(_validation_child(), default=str))
+        return 0
+    if args.child:
+        print(json.dumps(child(args.child, args.scale)))
+        return 0
+
+    from pmqa_lib.core.files import Paths, write_json
+
+    runs = [_spawn("national", 1)]
+    if not args.no_10x:
+        runs.append(_spawn("national", 10))
+    ref = _spawn("reference", 1)
+
+    base = runs[0]
+    print(f"{'run':<34}{'rows':>12}{'seconds':>10}{'peak MB':>10}  target")
+    for r in runs:
+        label = f"national x{r['rows'] // base['rows']}"
+        tgt = "<= 5 s, <= 2048 MB" if r is base else f"linear: {r['rows'] / base['rows']:.0f}x rows"
+        print(f"{label:<34}{r['rows']:>12,}{r['seconds']:>10.2f}{r['peak_mb']:>10.0f}  {tgt}")
+    for step, sec in base["steps"].items():
+        if step != "total":
+            print(f"  {step:<32}{'':>12}{sec:>10.2f}")
+    if len(runs) > 1:
+        growth = runs[1]["seconds"] / base["seconds"]
+        print(f"{'growth at 10x rows':<34}{'':>12}{growth:>9.1f}x{'':>10}  ~10x = linear")
+    print(
+        f"{'trend + SPC, vectorised':<34}{ref['series']:>12,}{ref['vectorised_seconds']:>10.2f}"
+        f"{'':>10}  series"
+    )
+    print(
+        f"{'trend + SPC, per-series loop':<34}{ref['series']:>12,}{ref['reference_seconds']:>10.2f}"
+        f"{'':>10}  pymannkendall + XmR loop"
+    )
+    print(f"{'speed-up':<34}{'':>12}{ref['speedup']:>9.0f}x{'':>10}  >= 20x", flush=True)
+    val = _validation_row()
+    if "error" in val:
+        print(f"{'validate 1,000,000-row return':<34} {val['error']}")
+    else:
+        print(
+            f"{'validate 1,000,000-row return':<34}{val['rows']:>12,}{val['seconds']:>10.2f}"
+            f"{val['peak_rss_mb']:>10.0f}  peak RSS; {val.get('rows_rejected', '?')} rows rejected"
+        )
+    result = {
+        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "targets": {"seconds": 5, "peak_mb": 2048, "speedup": 20},
+        "national": runs,
+        "reference": ref,
+        "validation": val,
+    }
+    if len(runs) > 1:
+        result["growth_10x"] = runs[1]["seconds"] / base["seconds"]
+    path = Paths.from_env().reports_dir / "bench.json"
+    write_json(result, path)
+    print(f"written {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

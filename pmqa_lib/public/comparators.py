@@ -1,0 +1,364 @@
+"""England, regional and statistical-neighbour comparators from DfE's published statistics.
+
+A catalogue indicator whose ``comparator`` names a DfE source (``comparator.dfe``: file, measure,
+filters, lait_code) gets, for every published year, four rows:
+
+- ``England``: the national figure;
+- ``Region``: the figure for the board's region (Inner or Outer London for a London borough, as
+  DfE publishes it);
+- ``SN``: the **mean of the statistical neighbours' published values** (DfE's 2021 groupings or
+  2025 model), with ``n_neighbours`` saying how many of the ten had a value that year;
+- ``LA``: the board's own published figure.
+
+DfE's year "2015" is the reporting year ending 31 March 2015, financial year 2014/15
+(``fy_label``). Counts (``numerator``, ``denominator``) come with England, region and LA rows
+where DfE publishes them, for confidence intervals; the SN mean has none.
+
+The pipeline does not need the public folder: it reads the committed extract
+``data/raw/reference/comparators.csv`` with :func:`load_committed`. A developer refreshes that
+extract with :func:`extract_example_comparators` (the only function here that writes, and only
+into ``data/raw/reference``; see ``docs/public_data.md``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pmqa_lib.core.catalogue import Catalogue, load_catalogue
+from pmqa_lib.core.files import Paths, atomic_write, sha256_file
+from pmqa_lib.core.periods import Quarter, financial_year_label
+from pmqa_lib.public import sources as public
+
+log = logging.getLogger(__name__)
+
+COMPARATORS = ("England", "Region", "SN", "LA")
+COLUMNS = [
+    "indicator", "comparator", "dfe_year", "fy_label", "value", "text", "marker", "numerator",
+    "denominator", "denominator_kind", "n_neighbours", "area_code", "area_name", "label",
+    "source_file", "model",
+]  # fmt: skip
+COMMITTED_FILE = "comparators.csv"
+PROVENANCE_FILE = "comparators_PROVENANCE.md"
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure: comparator rows from published series
+
+
+def comparator_rows(
+    series: pd.DataFrame,
+    la_code: str,
+    region_code: str,
+    region_name: str,
+    neighbour_codes: list[str] | tuple[str, ...],
+) -> pd.DataFrame:
+    """England, Region, SN-mean and LA rows for every year of one or more published series.
+
+    Parameters
+    ----------
+    series : DataFrame
+        :func:`pmqa_lib.public.sources.published_series` output, optionally with a ``key`` column
+        (indicator or measure) when several series are stacked.
+    la_code : str
+        The authority's old LA code (``381``).
+    region_code, region_name : str
+        Its region (the name is used for LAIT series, which have no region codes).
+    neighbour_codes : sequence of str
+        Old LA codes of its statistical neighbours.
+
+    Returns
+    -------
+    DataFrame
+        key, comparator, dfe_year, value, text, marker, numerator, denominator,
+        denominator_kind, n_neighbours (SN rows: neighbours with a value; NA elsewhere),
+        n_listed (SN rows: neighbours in the list), area_code, area_name, source_file.
+    """
+    s = series if "key" in series.columns else series.assign(key="")
+    level = s["geographic_level"]
+    region = level.eq("Regional") & (
+        s["area_code"].eq(region_code)
+        | (s["region_code"].eq("") & public.same_region(s["area_name"], region_name))
+    )
+    parts = [
+        s[level.eq("National")].assign(comparator="England"),
+        s[region].assign(comparator="Region"),
+        s[level.eq("Local authority") & s["area_code"].eq(str(la_code))].assign(comparator="LA"),
+    ]
+    n_listed = len(neighbour_codes)
+    sn = s[level.eq("Local authority") & s["area_code"].isin([str(c) for c in neighbour_codes])]
+    years = s[["key", "dfe_year", "source_file"]].drop_duplicates(["key", "dfe_year"])
+    agg = (
+        sn.groupby(["key", "dfe_year"], sort=False)["value"]
+        .agg(value="mean", n_neighbours="count")
+        .reset_index()
+    )
+    sn_rows = years.merge(agg, on=["key", "dfe_year"], how="left")
+    sn_rows["n_neighbours"] = sn_rows["n_neighbours"].fillna(0).astype("int64")
+    sn_rows["value"] = sn_rows["value"].where(sn_rows["n_neighbours"] > 0)
+    sn_rows = sn_rows.assign(
+        comparator="SN",
+        text="",
+        marker=np.where(sn_rows["n_neighbours"] > 0, "", "no neighbour published a value"),
+        numerator=np.nan,
+        denominator=np.nan,
+        denominator_kind="",
+        area_code="SN",
+        area_name=f"Statistical neighbours (mean of {n_listed})",
+    )
+    out = pd.concat(parts + [sn_rows], ignore_index=True)
+    out["n_neighbours"] = out["n_neighbours"].astype("Int64") if "n_neighbours" in out else pd.NA
+    out["n_listed"] = pd.array(np.where(out["comparator"].eq("SN"), n_listed, pd.NA), dtype="Int64")
+    cols = ["key", "comparator", "dfe_year", "value", "text", "marker", "numerator", "denominator",
+            "denominator_kind", "n_neighbours", "n_listed", "area_code", "area_name", "source_file"]  # fmt: skip
+    order = {c: i for i, c in enumerate(COMPARATORS)}
+    out = out[cols].sort_values(
+        ["key", "dfe_year", "comparator"],
+        key=lambda c: c.map(order) if c.name == "comparator" else c,
+    )
+    return out.reset_index(drop=True)
+
+
+def add_labels(rows: pd.DataFrame, model: str) -> pd.DataFrame:
+    """Add ``fy_label`` and a human ``label``: "England 2014/15, DfE Characteristics of children
+    in need 2024 release"; SN rows say which list and how many neighbours had a value."""
+    out = rows.copy()
+    out["fy_label"] = [financial_year_label(int(y) - 1) for y in out["dfe_year"]]
+    source = out["source_file"].map(
+        lambda f: (
+            "DfE LAIT (Local Authority Interactive Tool)"
+            if f == public.LAIT_FILE
+            else public.release_label(f)
+        )
+    )
+    who = out["area_name"].astype("str")
+    sn = out["comparator"].eq("SN")
+    who = who.mask(
+        sn,
+        "Statistical neighbours (DfE " + str(model) + " list; mean of "
+        + out["n_neighbours"].astype("str") + " of " + out["n_listed"].astype("str") + ")",
+    )  # fmt: skip
+    out["label"] = who + " " + out["fy_label"] + ", " + source
+    out["model"] = str(model)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The board's catalogue
+
+
+def build_comparators(
+    catalogue: Catalogue, public_dir: Path | str | None = None, model: str = "2021"
+) -> pd.DataFrame:
+    """The comparators table for every catalogue indicator with a DfE source.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The board's catalogue; its ``la_old_code`` names the authority.
+    public_dir : path, optional
+        The public data folder (default: ``PUBLIC_DATA_DIR``).
+    model : {"2021", "2025"}
+        Which DfE statistical neighbour list.
+
+    Returns
+    -------
+    DataFrame
+        :data:`COLUMNS`, one row per indicator, comparator (England, Region, SN, LA) and DfE year.
+
+    Raises
+    ------
+    PublicDataError
+        When the public folder or a named file is absent (the message names PUBLIC_DATA_DIR).
+    """
+    auth = public.resolve_la(catalogue.la_old_code or catalogue.la_name, public_dir)
+    neighbours = public.neighbours_of(auth, model, public_dir)["neighbour_code"].tolist()
+    frames = []
+    for ind in catalogue:
+        src = ind.comparator.dfe
+        if src is None:
+            continue
+        s = public.published_series(src.file, src.measure, src.filters, src.lait_code, public_dir)
+        frames.append(s.assign(key=ind.ref))
+    if not frames:
+        return pd.DataFrame(columns=COLUMNS)
+    rows = comparator_rows(pd.concat(frames, ignore_index=True), auth.old_code, auth.region_code,
+                           auth.region_name, neighbours)  # fmt: skip
+    out = add_labels(rows, model).rename(columns={"key": "indicator"})
+    log.info("comparators: %d rows for %d indicators (%s, SN model %s)",
+             len(out), out["indicator"].nunique(), auth.name, model)  # fmt: skip
+    return out[COLUMNS]
+
+
+def scorecard_year(quarter: Quarter | str) -> int:
+    """The DfE year the scorecard compares with at ``quarter``: the last complete financial year.
+
+    Appendix 1's Q2 2015/16 scorecard shows "2014/2015 All Eng Average": DfE year 2015.
+    """
+    return Quarter.parse(quarter).fy
+
+
+def for_year(table: pd.DataFrame, dfe_year: int) -> pd.DataFrame:
+    """Each indicator's comparators for ``dfe_year``, or for its latest earlier published year
+    when that year is not in the table (the label says which year it is)."""
+    t = table[table["dfe_year"] <= int(dfe_year)]
+    latest = t.groupby("indicator")["dfe_year"].transform("max")
+    return t[t["dfe_year"] == latest].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The committed extract
+
+
+def load_committed(paths: Paths) -> pd.DataFrame:
+    """Read the committed extract ``data/raw/reference/comparators.csv`` (published text kept).
+
+    Raises
+    ------
+    FileNotFoundError
+        Naming the file and how to make it.
+    """
+    path = paths.reference / COMMITTED_FILE
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} not found: it is made from the public DfE files with "
+            "`python -m pmqa_lib.public.comparators` (see docs/public_data.md)"
+        )
+    df = pd.read_csv(path, dtype={"indicator": "str", "text": "str", "marker": "str", "area_code": "str"},
+                     keep_default_na=False, na_values={"value": [""], "numerator": [""],
+                     "denominator": [""], "n_neighbours": [""]})  # fmt: skip
+    for c in ("value", "numerator", "denominator"):
+        df[c] = pd.to_numeric(df[c], errors="coerce")
+    df["dfe_year"] = df["dfe_year"].astype("int64")
+    df["n_neighbours"] = pd.to_numeric(df["n_neighbours"], errors="coerce").astype("Int64")
+    return df
+
+
+def extract_example_comparators(
+    catalogue_path: Path | str | None = None,
+    public_dir: Path | str | None = None,
+    model: str = "2021",
+    out_dir: Path | str | None = None,
+) -> Path:
+    """DEVELOPER STEP: write ``data/raw/reference/comparators.csv`` and its provenance.
+
+    This is the one deliberate exception to "code never writes data/raw": the committed extract
+    is reference *input* that a developer refreshes from the public files when DfE publishes, and
+    then commits (run ``python -m pmqa_lib.public.comparators``). The pipeline never calls it. Files are
+    written atomically (temporary file, then rename).
+
+    Parameters
+    ----------
+    catalogue_path : path, optional
+        Defaults to the project's ``data/raw/reference/catalogue.yaml``.
+    out_dir : path, optional
+        Defaults to the catalogue's folder.
+
+    Returns
+    -------
+    Path
+        The CSV written.
+    """
+    cat = load_catalogue(catalogue_path)
+    folder = public.require_public_dir(public_dir)
+    table = build_comparators(cat, folder, model)
+    out = Path(out_dir) if out_dir is not None else Path(cat.source).parent
+    csv_path = out / COMMITTED_FILE
+    _write_reference(table.to_csv(index=False, lineterminator="\n"), csv_path)
+    _write_reference(provenance_markdown(cat, table, folder, model), out / PROVENANCE_FILE)
+    return csv_path
+
+
+def provenance_markdown(cat: Catalogue, table: pd.DataFrame, folder: Path, model: str) -> str:
+    """The provenance page of the committed extract: files with repository, commit and blob from
+    SOURCES.md, sha256, the filters of each indicator, and the neighbour list used."""
+    sources = _sources_table(folder / "SOURCES.md")
+    files = sorted(set(table["source_file"]))
+    auth = public.resolve_la(cat.la_old_code or cat.la_name, folder)
+    nb = public.neighbours_of(auth, model, folder)
+    lines = [
+        "# Provenance of `comparators.csv`",
+        "",
+        f"Made by `pmqa_lib.public.comparators.extract_example_comparators` on {dt.date.today().isoformat()} "
+        f"from the public DfE/ONS files (PUBLIC_DATA_DIR); {len(table)} rows, "
+        f"{table['indicator'].nunique()} indicators, DfE years {table['dfe_year'].min()} to "
+        f"{table['dfe_year'].max()}. Refresh: see `docs/public_data.md`.",
+        "",
+        f"Authority: {auth.name} (old code {auth.old_code}, new code {auth.new_code}), region "
+        f"{auth.region_name} ({auth.region_code}).",
+        "",
+        "Comparators: `England` (national row), `Region` (the authority's region row), `LA` (the "
+        "authority's own published figure), `SN` (mean of the statistical neighbours' published "
+        "values; `n_neighbours` = how many of the ten had a value that year). `dfe_year` 2015 = "
+        "year ending 31 March 2015 = `fy_label` 2014/15. `text` is the value exactly as published; "
+        "`marker` keeps DfE's suppression code where there is no value.",
+        "",
+        f"Statistical neighbours (DfE {model} list, `{public.NEIGHBOUR_FILES[str(model)]}`): "
+        + ", ".join(f"{r.neighbour_name} ({r.neighbour_code})" for r in nb.itertuples())
+        + ".",
+        "",
+        "## Files",
+        "",
+        "| file | repository | path | commit | blob | sha256 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for f in files + [public.NEIGHBOUR_FILES[str(model)]] + _population_files(files, folder):
+        src = sources.get(f, {})
+        lines.append(
+            f"| `{f}` | {src.get('repository', '')} | `{src.get('path', '')}` | {src.get('commit', '')} "
+            f"| {src.get('blob', '')} | {sha256_file(folder / f)} |"
+        )
+    lines += [
+        "",
+        "## Indicators",
+        "",
+        "| indicator | file | measure | filters | LAIT code |",
+        "|---|---|---|---|---|",
+    ]
+    for ind in cat:
+        d = ind.comparator.dfe
+        if d is None:
+            continue
+        filt = "; ".join(f"{k} = {v}" for k, v in d.filters.items())
+        lines.append(f"| {ind.ref} | `{d.file}` | `{d.measure}` | {filt} | {d.lait_code} |")
+    return "\n".join(lines) + "\n"
+
+
+def _population_files(files: list[str], folder: Path) -> list[str]:
+    out = {public.population_file_for(f, folder) for f in files if f != public.LAIT_FILE}
+    return sorted(x for x in out if x)
+
+
+def _sources_table(path: Path) -> dict[str, dict[str, str]]:
+    """SOURCES.md's provenance table: file -> repository, path, commit, blob."""
+    if not path.is_file():
+        return {}
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 5 and cells[0].startswith("`"):
+            name = re.sub(r"`|\(.*\)", "", cells[0]).strip()
+            if re.fullmatch(r"[0-9a-f]{40}", cells[3] or ""):
+                out[name] = {"repository": cells[1], "path": cells[2].strip("`"), "commit": cells[3],
+                             "blob": cells[4].split()[0]}  # fmt: skip
+    return out
+
+
+def _write_reference(text: str, path: Path) -> None:
+    """Atomic write for the developer step above, the one explicit exception to data/raw/ being
+    read-only (io.atomic_write refuses it unless told)."""
+    with atomic_write(path, allow_raw=True) as fh:
+        fh.write(text)
+
+
+if __name__ == "__main__":  # developer step: python -m pmqa_lib.public.comparators [2021|2025]
+    import sys
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    written = extract_example_comparators(model=sys.argv[1] if len(sys.argv) > 1 else "2021")
+    print(f"wrote {written} and {written.parent / PROVENANCE_FILE}")

@@ -1,0 +1,268 @@
+"""The drill-down's sections as HTML: everything about one indicator before a multi-agency audit.
+
+Full history with the SPC chart and the rules that fired, comparators with confidence intervals,
+each agency's contribution where several report, linked indicators side by side, all commentary
+and RAG history, triggers and any audit the registers link to it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from pmqa_lib.core.catalogue import Indicator
+from pmqa_lib.core.periods import Quarter
+from pmqa_lib.report import board_pages as report_pages
+from pmqa_lib.report import charts, narrative, tables
+from pmqa_lib.report import html_blocks as render
+from pmqa_lib.report.html_blocks import esc
+from pmqa_lib.report.inputs import ReportInputs, read_table
+
+log = logging.getLogger(__name__)
+
+
+def _arow(inputs: ReportInputs, ref: str) -> pd.Series | None:
+    a = inputs.assurance.drop_duplicates("indicator").set_index("indicator")
+    return a.loc[ref] if ref in a.index else None
+
+
+def header(inputs: ReportInputs, ind: Indicator) -> str:
+    arow = _arow(inputs, ind.ref)
+    rag = arow.get("rag") if arow is not None else None
+    f = report_pages.facts(inputs).set_index("indicator").loc[ind.ref]
+    return (
+        f'<section class="cover short"><div class="board">{esc(inputs.board_name)}</div>'
+        f"<h1>Drill-down: {esc(ind.ref)} {esc(ind.name)}</h1>"
+        f'<div class="period">{esc(inputs.quarter.long_label)}</div>'
+        + report_pages._page_header(ind, inputs, rag)
+        + '<div class="narrative"><h4>What the data say</h4>'
+        + "".join(f"<p>{esc(s)}</p>" for s in narrative.sentences(f))
+        + "</div>"
+        + render.definition_list(
+            [
+                ("What good looks like", ind.what_good_looks_like),
+                ("Further assurance", ind.further_assurance),
+                ("Trigger points", ind.trigger_points),
+                ("Comparator", f"{ind.comparator.type}: {ind.comparator.source}"),
+            ]
+        )
+        + "</section>"
+    )
+
+
+def history(inputs: ReportInputs, ind: Indicator) -> str:
+    """Every quarter's figure and the SPC chart with the rules that fired marked."""
+    series = report_pages.chart_series(inputs, ind)  # one point per year for an annual indicator
+    parts = []
+    if len(series):
+        spc = report_pages.spc_for(series, ind)
+        fig = charts.indicator_chart(
+            series, ind, report_pages._comparators(_arow(inputs, ind.ref)), spc, mark_rules=True,
+            height=3.4,
+        )  # fmt: skip
+        parts.append(charts.img_tag(fig, charts.chart_alt_text(series, ind) + " SPC rules marked."))
+        if spc is not None:
+            fired = series[["period"]].assign(rules=spc["rules"].to_numpy())
+            fired = fired[fired["rules"].fillna("").ne("")]
+            if len(fired):
+                parts.append(
+                    render.table(
+                        pd.DataFrame(
+                            {
+                                "Quarter": [Quarter.parse(p).label for p in fired["period"]],
+                                "SPC rules that fired": fired["rules"].to_numpy(),
+                            }
+                        ),
+                        caption="Special cause signals (Making Data Count rules)",
+                    )  # fmt: skip
+                )
+            else:
+                parts.append("<p>No SPC rule fired: common cause variation only.</p>")
+    hist = tables.history_table(inputs.measures, ind)
+    if ind.frequency == "annual":  # the returns that carried a result, not the quarters between
+        res = tables.annual_results(inputs.measures, ind)
+        returned = res["period"].map(lambda p: Quarter.parse(p).label)
+        covers = dict(zip(returned, res["label"], strict=True))
+        hist = hist[hist["Quarter"].isin(covers)].copy()
+        hist.insert(1, "Result for", hist["Quarter"].map(covers))
+        hist = hist.rename(columns={"Quarter": "Returned in"})
+    parts.append(render.table(hist, numeric_columns=("Value", "Numerator", "Denominator", "Target"),
+                              caption=f"Full history of {ind.ref}"))  # fmt: skip
+    return render.section("Full history and SPC", "".join(parts))
+
+
+def comparator_rows(arow: pd.Series | None, ind: Indicator) -> pd.DataFrame:
+    """The authority's value with its 95% interval, and each published comparator."""
+    if arow is None:
+        return pd.DataFrame(columns=["name", "value", "lower", "upper", "status", "source"])
+    rows = [
+        {
+            "name": "Calderdale",
+            "value": arow.get("value"),
+            "lower": arow.get("lower_95"),
+            "upper": arow.get("upper_95"),
+            "status": "",
+            "source": arow.get("comparison_method", "")
+            if pd.notna(arow.get("comparison_method"))
+            else "",
+        }
+    ]
+    for key, name in (
+        ("england", "England"),
+        ("sn", "Statistical neighbours"),
+        ("region", "Region"),
+    ):
+        v = arow.get(key)
+        if v is not None and pd.notna(v):
+            label = arow.get(f"{key}_label")
+            rows.append({
+                "name": name, "value": v, "lower": np.nan, "upper": np.nan,
+                "status": arow.get(f"{key}_status", ""),
+                "source": label if label is not None and pd.notna(label) else "",
+            })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def comparators(inputs: ReportInputs, ind: Indicator) -> str:
+    arow = _arow(inputs, ind.ref)
+    rows = comparator_rows(arow, ind)
+    if arow is None or rows["value"].isna().all():
+        return render.section("Comparators", "<p>No value this quarter to compare.</p>")
+    rows["name"] = rows["name"].where(rows["name"] != "Calderdale", inputs.catalogue.la_name)
+    p = ind.precision
+    shown = pd.DataFrame({
+        "": rows["name"],
+        "Value": [tables.format_number(v, p) for v in rows["value"]],
+        "95% interval": [
+            f"{tables.format_number(lo, p)} to {tables.format_number(hi, p)}"
+            if pd.notna(lo) and pd.notna(hi) else "no interval (no counts)"
+            for lo, hi in zip(rows["lower"], rows["upper"], strict=True)
+        ],
+        "Compared with the authority": rows["status"].fillna(""),
+        "Source": rows["source"].fillna(""),
+    })  # fmt: skip
+    body = render.table(shown, numeric_columns=("Value",))
+    if len(rows) > 1 or rows["lower"].notna().any():
+        body = (
+            charts.img_tag(
+                charts.comparator_ci_chart(rows, ind),
+                f"{ind.ref}: the authority's value and its 95% interval against its comparators.",
+            )
+            + body
+        )
+    if len(rows) == 1:
+        body += "<p>No published England, statistical-neighbour or regional figure for this indicator.</p>"
+    return render.section("Comparators with confidence intervals", body)
+
+
+def contributions(inputs: ReportInputs, ind: Indicator) -> str:
+    obs = inputs.observations
+    if obs.empty or "agency" not in obs:
+        return render.section("Each agency's contribution", "<p>No returns to break down.</p>")
+    o = obs[(obs["indicator"] == ind.ref) & obs["period"].astype(str).str.match(r"^\d{4}Q[1-4]$")]
+    agencies = sorted(o["agency"].dropna().unique())
+    if len(agencies) <= 1:
+        who = agencies[0] if agencies else ind.agency
+        return render.section(
+            "Each agency's contribution",
+            f"<p>Only one agency reports this indicator: {esc(who)}.</p>",
+        )
+    col = "numerator" if o["numerator"].notna().any() else "value"
+    c = o.assign(label=o["period"].map(charts.short_label), value=o[col])[
+        ["label", "agency", "value"]
+    ]
+    fig = charts.contribution_chart(c, ind)
+    return render.section("Each agency's contribution", charts.img_tag(fig, f"{ind.ref} by agency"))
+
+
+def linked(inputs: ReportInputs, ind: Indicator) -> str:
+    refs = [ind.ref, *[r for r in ind.linked if r in inputs.catalogue.indicators]]
+    if len(refs) == 1:
+        return render.section("Linked indicators", "<p>No linked indicators in the catalogue.</p>")
+    series = {r: charts.series_frame(inputs.measures, r, inputs.quarter) for r in refs}
+    fig = charts.linked_chart(series, {r: inputs.catalogue[r] for r in refs})
+    alt = f"Small multiples of {', '.join(refs)} by quarter, each with its target."
+    a = inputs.assurance.drop_duplicates("indicator").set_index("indicator")
+    rows = pd.DataFrame({
+        "Reference": refs,
+        "Indicator": [inputs.catalogue[r].name for r in refs],
+        "This quarter": [
+            tables.value_text(a.loc[r, "value"], inputs.catalogue[r].precision, a.loc[r, "status"])
+            if r in a.index else tables.NO_DATA["missing"] for r in refs
+        ],
+        "RAG": [
+            a.loc[r, "rag"] if r in a.index and isinstance(a.loc[r, "rag"], str) and a.loc[r, "rag"]
+            else "not rated" for r in refs
+        ],
+        "Trajectory": [
+            ("no value this quarter" if a.loc[r, "status"] != "ok" else a.loc[r, "trajectory"])
+            if r in a.index else "" for r in refs
+        ],
+    })  # fmt: skip
+    return render.section(
+        "Linked indicators", charts.img_tag(fig, alt) + render.table(rows, rag_columns=("RAG",))
+    )
+
+
+def rag_history(inputs: ReportInputs, ind: Indicator) -> pd.DataFrame:
+    """Computed RAG of each quarter up to this one (``rag_history.csv``: every quarter assessed on
+    the value history as now held) beside the lead officer's proposed RAG and commentary."""
+    computed: dict[str, str] = {}
+    paths = inputs.paths
+    f = paths.processed_dir(inputs.quarter) / "rag_history.csv" if paths is not None else None
+    if f is not None and f.is_file():
+        h = read_table(f)
+        h = h[h["indicator"] == ind.ref]
+        computed = {
+            p: (r if isinstance(r, str) and r else "not rated")
+            for p, r in zip(h["period"].astype(str), h["rag"], strict=True)
+        }
+    obs = inputs.observations
+    o = obs[obs["indicator"] == ind.ref] if not obs.empty else obs
+    o = o[o["period"].astype(str).str.match(r"^\d{4}Q[1-4]$")] if len(o) else o
+    periods = sorted(set(o["period"]) if len(o) else set(), key=lambda s: Quarter.parse(s).ordinal)
+
+    def get(p, c):
+        return (o.loc[o["period"] == p, c].fillna("").astype(str).iloc[0]
+               if c in o and (o["period"] == p).any() else "")  # fmt: skip
+
+    return pd.DataFrame({
+        "Quarter": [Quarter.parse(p).label for p in periods],
+        "RAG (computed)": [computed.get(p, "not assessed") for p in periods],
+        "RAG (lead officer)": [get(p, "proposed_rag") or "none" for p in periods],
+        "Status": [get(p, "status") for p in periods],
+        "Commentary": [get(p, "commentary") for p in periods],
+        "Actions": [get(p, "actions") for p in periods],
+        "Timescale": [get(p, "action_timescale") for p in periods],
+    }).iloc[::-1].reset_index(drop=True)  # fmt: skip
+
+
+def commentary_history(inputs: ReportInputs, ind: Indicator) -> str:
+    df = rag_history(inputs, ind)
+    if df.empty:
+        return render.section("Commentary and RAG history", "<p>No returns for this indicator.</p>")
+    return render.section(
+        "Commentary and RAG history",
+        render.table(
+            df, rag_columns=("RAG (computed)", "RAG (lead officer)"), row_header="Quarter"
+        ),
+    )
+
+
+def triggers(inputs: ReportInputs, ind: Indicator) -> str:
+    arow = _arow(inputs, ind.ref)
+    parts = []
+    if arow is not None:
+        pairs = [
+            ("Trigger this quarter", arow.get("trigger")),
+            ("Next step", arow.get("next_step")),
+            ("Assurance", arow.get("assurance")),
+            ("Disagreement with lead officer", arow.get("disagreement_note") or "none"),
+        ]
+        parts.append(render.definition_list([(k, v if pd.notna(v) else "none") for k, v in pairs]))
+    audits = report_pages.audits_for(inputs, ind.ref)
+    parts.append(f"<p><strong>Audits:</strong> {esc(audits or 'no audit scheduled')}</p>")
+    parts.append(report_pages.footer(inputs))
+    return render.section("Triggers and audits", "".join(parts))

@@ -1,0 +1,631 @@
+"""Validate a quarter's agency returns with the Great Expectations suites in ``expectations/``.
+
+Outcome rules (docs/validation.md):
+
+- a *structural* fault (unreadable file, wrong columns, see :mod:`pmqa_lib.validate.ingest`) rejects the
+  whole file;
+- a *row* fault (any ``error`` rule of ``expectations/agency_return.json``) rejects that row, and
+  its indicator shows "no data: return rejected" for the period;
+- a *warning* (``severity: warning``: suppressed figure, a jump far outside the indicator's usual
+  movement, a revision that lowers a cumulative year-to-date total) is reported only.
+
+Every failure names the file, sheet, row, column and value, the rule in plain English and what
+the agency should do. :func:`run` is the stage ``make validate Q=...`` calls.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pmqa_lib.core.catalogue import Catalogue, CatalogueError, load_catalogue
+from pmqa_lib.core.files import EXPECTATIONS_DIR, Paths, write_csv, write_json, write_text
+from pmqa_lib.core.periods import Quarter, quarter_ordinals
+from pmqa_lib.validate import ingest, observations
+
+log = logging.getLogger(__name__)
+
+RETURN_SUITE = EXPECTATIONS_DIR / "agency_return.json"
+WARNING_SUITE = EXPECTATIONS_DIR / "agency_return_warnings.json"
+FILES_SUITE = EXPECTATIONS_DIR / "return_files.json"
+FAILURE_COLUMNS = [
+    "source_file", "sheet", "source_row", "agency", "indicator", "period", "received_in",
+    "column", "value", "rule", "rule_text", "what_to_do", "severity", "message",
+]  # fmt: skip
+JUMP_MIN_HISTORY = 5  # earlier values needed before a jump is judged
+JUMP_WINDOW = 12  # quarters of history for the average moving range
+
+
+@dataclass
+class ValidationOutcome:
+    """What :func:`run` found for the quarter (frames hold this quarter's rows only)."""
+
+    quarter: str
+    files_received: int = 0
+    files_rejected: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    warnings: int = 0
+    missing: pd.DataFrame = field(default_factory=pd.DataFrame)
+    revisions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    exit_code: int = 0
+    files: pd.DataFrame = field(default_factory=pd.DataFrame)
+    failures: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+# ---------------------------------------------------------------------------------------
+# Pure steps
+
+
+def _ordinals(periods: pd.Series) -> pd.Series:
+    """``2015Q2`` -> running quarter number (NaN when not a quarter), vectorised."""
+    return pd.Series(quarter_ordinals(periods), index=periods.index, dtype=float)
+
+
+def prepare(returns: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Add the columns the suite reads: catalogue owner, unit, range, period order, result.
+
+    ``result`` is the figure the plausible range applies to: ``value`` when given, otherwise
+    numerator / denominator x multiplier for percentages, numerator / denominator for days and
+    ratios, the numerator for counts; a rate per 10,000 without a value is left to the
+    population step (NaN here).
+    """
+    cat = catalogue.to_frame()[
+        [
+            "indicator",
+            "agency",
+            "unit",
+            "result_type",
+            "plausible_min",
+            "plausible_max",
+            "multiplier",
+        ]
+    ]
+    cat = cat.rename(columns={"agency": "indicator_owner"})
+    df = returns.merge(cat, on="indicator", how="left")
+    df.index = returns.index
+    df["file_agency"] = df["source_file"].str.extract(r"^([A-Za-z0-9]+)_", expand=False).str.upper()
+    df["run_ord"] = _ordinals(df["received_in"])
+    df["period_ord"] = _ordinals(df["period"])
+    markers = df[ingest.MARKER_COLUMNS]
+    df["marker"] = markers.bfill(axis=1).iloc[:, 0]
+    raws = df[ingest.RAW_COLUMNS].notna().any(axis=1)
+    df["has_figure"] = df["value"].notna() | df["numerator"].notna() | df["marker"].notna() | raws
+    is_pct = df["unit"].eq("percent")
+    df["percent_numerator"] = df["numerator"].where(is_pct)
+    df["percent_denominator"] = df["denominator"].where(is_pct)
+    den_ok = df["denominator"] > 0
+    derived = np.select(
+        [
+            df["unit"].eq("percent") & den_ok,
+            df["unit"].isin(["days", "ratio"]) & den_ok,
+            df["unit"].eq("number"),
+        ],
+        [
+            df["numerator"] / df["denominator"].where(den_ok) * 100.0,
+            df["numerator"] / df["denominator"].where(den_ok),
+            df["numerator"],
+        ],
+        np.nan,
+    )
+    df["result"] = df["value"].where(df["value"].notna(), derived).astype(float)
+    return df
+
+
+def suite_parameters(catalogue: Catalogue) -> dict:
+    return {"agencies": sorted(catalogue.agencies), "indicators": sorted(catalogue.indicators)}
+
+
+def _locate(failures: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """GX failures (row = frame index) -> tidy failures naming file, row and the value as sent."""
+    if failures.empty:
+        return pd.DataFrame(columns=FAILURE_COLUMNS)
+    f = failures[failures["row"].notna()].reset_index(drop=True)
+    table = failures[failures["row"].isna()]
+    if len(table):  # a rule GX could not evaluate: a bug in the suite or prepare(), not in a return
+        raise RuntimeError(
+            f"validation rules could not be checked: {table[['rule', 'value']].to_dict('records')}"
+        )
+    rows = frame.loc[f["row"].to_numpy()]
+    out = pd.DataFrame(
+        {
+            c: rows[c].to_numpy()
+            for c in [
+                "source_file",
+                "sheet",
+                "source_row",
+                "agency",
+                "indicator",
+                "period",
+                "received_in",
+            ]
+        }
+    )
+    for c in ["column", "rule", "rule_text", "what_to_do", "severity"]:
+        out[c] = f[c].to_numpy()
+    out["value"] = _sent_values(rows, f["column"]).to_numpy()
+    gx_value = f["value"].to_numpy()
+    out["value"] = np.where(pd.isna(out["value"]), gx_value, out["value"])
+    # a falling year-to-date total: name the figure as sent (value, else numerator), not GX's flag
+    falls = (f["rule"] == "cumulative_falls").to_numpy()
+    if falls.any():
+        sent = pd.to_numeric(rows["value"], errors="coerce").to_numpy()
+        num = pd.to_numeric(rows["numerator"], errors="coerce").to_numpy()
+        use_num = falls & np.isnan(sent)
+        out.loc[falls, "value"] = [f"{v:g}" for v in np.where(use_num, num, sent)[falls]]
+        out.loc[use_num, "column"] = "numerator"
+    if "result" in rows:  # a range rule on a result worked out from numerator and denominator
+        derived = f["rule"].str.startswith("result_").to_numpy() & rows["value"].isna().to_numpy()
+        calc = [
+            f"{x:.4g} (calculated from the numerator and denominator)"
+            for x in rows["result"].to_numpy()[derived]
+        ]
+        out.loc[derived, "value"] = calc
+    out["message"] = _messages(out)
+    return out[FAILURE_COLUMNS]
+
+
+def _sent_values(rows: pd.DataFrame, columns: pd.Series) -> pd.Series:
+    """The value as the agency sent it, in the column each failure names."""
+    vals = pd.Series([None] * len(rows), dtype=object)
+    cols = columns.to_numpy()
+    for col in pd.unique(cols):
+        mask = cols == col
+        if col in ingest.NUMBER_COLUMNS:
+            raw = rows[f"{col}_raw"].to_numpy()[mask]
+            num = rows[col].to_numpy()[mask]
+            marker = rows[f"{col}_marker"].to_numpy()[mask]
+            text = [
+                r if isinstance(r, str) else (m if isinstance(m, str) else _fmt(n))
+                for r, n, m in zip(raw, num, marker, strict=True)
+            ]
+            vals[mask] = text
+        elif col in rows:
+            vals[mask] = rows[col].to_numpy()[mask]
+    return vals
+
+
+def _fmt(x) -> str | None:
+    return None if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:g}"
+
+
+def _messages(f: pd.DataFrame) -> pd.Series:
+    sheet = np.where(
+        f["sheet"].fillna("").astype(str) != "", ", sheet " + f["sheet"].fillna("").astype(str), ""
+    )
+    row = np.where(
+        f["source_row"].notna(), ", row " + f["source_row"].astype("Int64").astype(str), ""
+    )
+    col = np.where(
+        f["column"].fillna("").astype(str) != "",
+        ", column " + f["column"].fillna("").astype(str),
+        "",
+    )
+    val = np.where(f["value"].notna(), " (value '" + f["value"].astype(str) + "')", "")
+    return pd.Series(
+        f["source_file"].astype(str)
+        + sheet
+        + row
+        + col
+        + val
+        + ": "
+        + f["rule_text"].astype(str)
+        + " "
+        + f["what_to_do"].astype(str),
+        index=f.index,
+    )
+
+
+def file_failures(files: pd.DataFrame) -> pd.DataFrame:
+    """One failure per rejected file (structural fault)."""
+    rej = files[files["status"] == "rejected"]
+    out = pd.DataFrame(
+        {
+            "source_file": rej["source_file"],
+            "sheet": rej["sheet"],
+            "source_row": rej["source_row"],
+            "agency": rej["agency"],
+            "indicator": None,
+            "period": None,
+            "received_in": rej["received_in"],
+            "column": rej["column"],
+            "value": None,
+            "rule": "structure",
+            "rule_text": "The file cannot be read as a return: " + rej["reason"].astype(str) + ".",
+            "what_to_do": "Correct the file (the return template has the right layout) and send it again.",
+            "severity": "error",
+        }
+    )
+    out["message"] = _messages(out) if len(out) else pd.Series(dtype=object)
+    return out.reset_index(drop=True)[FAILURE_COLUMNS]
+
+
+def check_layouts(files: pd.DataFrame) -> pd.DataFrame:
+    """Run ``expectations/return_files.json`` over the files table (header exactly the layout)."""
+    from pmqa_lib.validate import gx_runner as gx
+
+    f = files[files["status"] != "ignored"].reset_index(drop=True)
+    return gx.run_suite(
+        f[["source_file", "header"]], FILES_SUITE, {"layout": ["|".join(ingest.RETURN_COLUMNS)]}
+    )
+
+
+def validate_returns(returns: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Run the row suite on tidy returns; return tidy failures (errors and warnings).
+
+    Parameters
+    ----------
+    returns : DataFrame
+        Tidy returns from :mod:`pmqa_lib.validate.ingest` (with the ``*_raw`` and ``_extra_cells`` columns).
+    catalogue : Catalogue
+        Gives the agencies, indicators, owners, units and plausible ranges.
+    """
+    from pmqa_lib.validate import gx_runner as gx
+
+    if returns.empty:
+        return pd.DataFrame(columns=FAILURE_COLUMNS)
+    frame = prepare(returns.reset_index(drop=True), catalogue)
+    failures = gx.run_suite(frame, RETURN_SUITE, suite_parameters(catalogue))
+    return _locate(failures, frame)
+
+
+def split(returns: pd.DataFrame, failures: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Accepted rows, and rejected rows with their first error's rule, column and message."""
+    key = ["source_file", "received_in", "source_row"]
+    errors = failures[
+        (failures["severity"] == "error")
+        & (failures["rule"] != "structure")
+        & failures["source_row"].notna()
+    ]
+    errors = errors.astype({"source_row": "int64"})
+    grouped = (
+        errors.groupby(key, sort=False)
+        .agg(
+            rule=("rule", "; ".join),
+            column=("column", lambda s: "; ".join(dict.fromkeys(s))),
+            message=("message", " | ".join),
+        )
+        .reset_index()
+    )
+    r = returns.astype({"source_row": "int64"})
+    merged = r.merge(grouped, on=key, how="left", indicator="_m")
+    is_rej = (merged["_m"] == "both").to_numpy()
+    tidy = ingest.TIDY_COLUMNS
+    accepted = merged.loc[~is_rej, tidy].reset_index(drop=True)
+    rejected = merged.loc[is_rej, tidy + ["rule", "column", "message"]].reset_index(drop=True)
+    return accepted, rejected
+
+
+def warnings_for(
+    accepted_q: pd.DataFrame, history: pd.DataFrame, revisions: pd.DataFrame, catalogue: Catalogue
+) -> pd.DataFrame:
+    """Warnings on this quarter's accepted rows: jumps and falling cumulative year-to-date totals.
+
+    Parameters
+    ----------
+    accepted_q : DataFrame
+        This quarter's accepted tidy rows.
+    history : DataFrame
+        Observations (status ok) for periods before the quarter, from earlier returns.
+    revisions : DataFrame
+        Revisions made by this quarter's returns.
+    """
+    from pmqa_lib.validate import gx_runner as gx
+
+    if accepted_q.empty:
+        return pd.DataFrame(columns=FAILURE_COLUMNS)
+    frame = prepare(
+        accepted_q.reset_index(drop=True).assign(**{c: np.nan for c in ingest.RAW_COLUMNS}),
+        catalogue,
+    )
+    # usual movement: average moving range of the last JUMP_WINDOW earlier results (XmR)
+    h = prepare(
+        history.assign(
+            **{c: np.nan for c in ingest.RAW_COLUMNS},
+            received_in=history["received_in"].fillna(history["period"]),
+        ),
+        catalogue,
+    )
+    h = h[h["result"].notna()].sort_values(["indicator", "period_ord"])
+    h = h.groupby("indicator").tail(JUMP_WINDOW)
+    h["mr"] = h.groupby("indicator")["result"].diff().abs()
+    stats = h.groupby("indicator").agg(
+        n=("result", "size"),
+        last=("result", "last"),
+        last_ord=("period_ord", "last"),
+        mr_bar=("mr", "mean"),
+    )
+    m = frame[["indicator", "period_ord", "result"]].join(stats, on="indicator")
+    ok = (m["n"] >= JUMP_MIN_HISTORY) & (m["mr_bar"] > 0) & (m["period_ord"] > m["last_ord"])
+    frame["movement_ratio"] = ((m["result"] - m["last"]).abs() / m["mr_bar"]).where(ok)
+    # a revision lowering a cumulative indicator's year-to-date total within the current year
+    frame["ytd_falls"] = False
+    if not revisions.empty:
+        rv = revisions.merge(catalogue.to_frame()[["indicator", "result_type"]], on="indicator")
+        old = rv["old_value"].fillna(rv["old_numerator"])
+        new = rv["new_value"].fillna(rv["new_numerator"])
+        same_year = rv["period"].str[:4] == rv["received_in"].str[:4]
+        falls = rv[(rv["result_type"] == "cumulative") & (new < old) & same_year]
+        keys = set(zip(falls["source_file"], falls["source_row"].astype(int), strict=True))
+        frame["ytd_falls"] = [
+            (f, int(r)) in keys
+            for f, r in zip(frame["source_file"], frame["source_row"], strict=True)
+        ]
+    failures = gx.run_suite(frame, WARNING_SUITE)
+    return _locate(failures, frame)
+
+
+# ---------------------------------------------------------------------------------------
+# The stage
+
+
+def _validate_history(paths: Paths, quarter: Quarter, catalogue: Catalogue):
+    """Ingest and validate every quarter folder up to ``quarter`` (one vectorised GX run)."""
+    folders = ingest.quarter_folders(paths.raw, quarter)
+    if quarter not in folders and paths.returns_dir(quarter).is_dir():
+        folders.append(quarter)
+    results = [ingest.read_quarter(paths.returns_dir(q), q) for q in folders]
+    returns = (
+        pd.concat([r.returns for r in results], ignore_index=True)
+        if results
+        else ingest.empty_returns()
+    )
+    files = (
+        pd.concat([r.files for r in results], ignore_index=True)
+        if results
+        else pd.DataFrame(columns=ingest.FILE_COLUMNS)
+    )
+    check_layouts(files)  # GX's view of the header rule; ingest has already rejected those files
+    failures = pd.concat(
+        [file_failures(files), validate_returns(returns, catalogue)], ignore_index=True
+    )
+    accepted, rejected = split(returns, failures)
+    return folders, files, failures, accepted, rejected
+
+
+def run(quarter: Quarter | str, paths: Paths, strict: bool = False) -> ValidationOutcome:
+    """Ingest and validate ``quarter``'s returns; write the validation outputs and observations.
+
+    Writes ``returns_accepted.csv``, ``returns_rejected.csv``, ``validation_report.html``,
+    ``chase_list.csv``, ``observations.csv``, ``revisions.csv`` and, last, ``validation.json`` to
+    ``data/processed/<Q>/`` (each atomically). Never raises for a bad return.
+
+    Returns
+    -------
+    ValidationOutcome
+        ``exit_code`` 0 when the quarter can be reported (rejections included); 1 when there are
+        no returns at all or the catalogue is broken; with ``strict``, 1 on any rejection.
+    """
+    from pmqa_lib.report import validation_pages as validation_report
+
+    quarter = Quarter.parse(quarter)
+    q = quarter.code
+    try:
+        catalogue = load_catalogue(paths.catalogue_file)
+    except CatalogueError as exc:
+        log.error("cannot validate %s: %s", q, exc)
+        return ValidationOutcome(q, exit_code=1)
+
+    folders, files, failures, accepted, rejected = _validate_history(paths, quarter, catalogue)
+    first = folders[0] if folders else quarter
+    rejected_files = files[files["status"] == "rejected"]
+    obs, revisions = observations.build(
+        accepted, rejected, rejected_files, catalogue, first, quarter
+    )
+
+    in_q = lambda df: df[df["received_in"] == q]  # noqa: E731
+    files_q, failures_q, accepted_q, rejected_q, revisions_q = map(
+        in_q, (files, failures, accepted, rejected, revisions)
+    )
+    history = obs[(obs["status"] == "ok") & (obs["received_in"] != q)]
+    warn = warnings_for(accepted_q, history, revisions_q, catalogue)
+    failures_q = pd.concat([failures_q, warn], ignore_index=True)
+    chase = chase_list(obs, files_q, catalogue, quarter)
+
+    received = files_q[files_q["status"] != "ignored"]
+    outcome = ValidationOutcome(
+        quarter=q,
+        files_received=len(received),
+        files_rejected=int((received["status"] == "rejected").sum()),
+        rows_accepted=len(accepted_q),
+        rows_rejected=len(rejected_q),
+        warnings=int((failures_q["severity"] == "warning").sum()),
+        missing=chase,
+        revisions=revisions_q.reset_index(drop=True),
+        files=received.reset_index(drop=True),
+        failures=failures_q,
+    )
+    if outcome.files_received == 0:
+        log.error(
+            "no returns for %s in %s: the quarter cannot be reported", q, paths.returns_dir(q)
+        )
+        outcome.exit_code = 1
+    elif strict and (outcome.files_rejected or outcome.rows_rejected):
+        outcome.exit_code = 1
+    _log_files(received, accepted_q, rejected_q)
+
+    out = paths.processed_dir(q)
+    write_csv(accepted_q, out / "returns_accepted.csv")
+    write_csv(rejected_q, out / "returns_rejected.csv")
+    write_csv(obs, out / "observations.csv")
+    write_csv(revisions, out / "revisions.csv")
+    write_csv(chase, out / "chase_list.csv")
+    write_text(
+        validation_report.render(outcome, catalogue, quarter), out / "validation_report.html"
+    )
+    write_json(result_json(outcome, strict), out / "validation.json")
+    return outcome
+
+
+def chase_list(
+    obs: pd.DataFrame, files_q: pd.DataFrame, catalogue: Catalogue, quarter: Quarter
+) -> pd.DataFrame:
+    """Agencies and indicators with no usable figure for the quarter: missing or rejected."""
+    cols = [
+        "agency",
+        "agency_name",
+        "indicator",
+        "name",
+        "lead_officer",
+        "lead_email",
+        "period",
+        "status",
+        "what_is_missing",
+    ]
+    gaps = obs[(obs["period"] == quarter.code) & obs["status"].isin(["missing", "rejected"])]
+    cat = catalogue.to_frame()[["indicator", "name", "agency_name", "lead_officer", "lead_email"]]
+    c = gaps.merge(cat, on="indicator", how="left")
+    sent = set(files_q.loc[files_q["status"] != "ignored", "agency"].dropna())
+    no_return = ~c["agency"].isin(sent)
+    c["what_is_missing"] = np.select(
+        [c["status"] == "rejected", no_return],
+        [
+            c["note"].astype(str) + "; send a corrected return",
+            "no return received from " + c["agency"].astype(str) + " for " + quarter.label,
+        ],
+        "indicator "
+        + c["indicator"].astype(str)
+        + " is not in "
+        + c["agency"].astype(str)
+        + "'s return for "
+        + quarter.label,
+    )
+    return c[cols].sort_values(["agency", "indicator"], kind="stable").reset_index(drop=True)
+
+
+def _log_files(files: pd.DataFrame, accepted: pd.DataFrame, rejected: pd.DataFrame) -> None:
+    n_acc = accepted.groupby("source_file").size()
+    n_rej = rejected.groupby("source_file").size()
+    for rec in files.itertuples():
+        if rec.status == "rejected":
+            log.info("%s: file rejected: %s", rec.source_file, rec.reason)
+        elif n_rej.get(rec.source_file, 0):
+            total = n_acc.get(rec.source_file, 0) + n_rej.get(rec.source_file, 0)
+            log.info("%s: %d of %d rows rejected", rec.source_file, n_rej[rec.source_file], total)
+        else:
+            log.info("%s: accepted (%d rows)", rec.source_file, n_acc.get(rec.source_file, 0))
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return [
+        {
+            k: (None if (v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA) else v)
+            for k, v in r.items()
+        }
+        for r in df.to_dict("records")
+    ]
+
+
+def result_json(outcome: ValidationOutcome, strict: bool) -> dict:
+    """The machine-readable validation result: summary, then per file status, failures, warnings."""
+    f = outcome.failures
+    per_file = []
+    for rec in _records(outcome.files):
+        mine = f[f["source_file"] == rec["source_file"]]
+        per_file.append(
+            {
+                "file": rec["source_file"],
+                "agency": rec["agency"],
+                "status": rec["status"],
+                "reason": rec["reason"],
+                "sha256": rec["sha256"],
+                "rows": rec["rows"],
+                "failures": _records(mine[mine["severity"] == "error"].drop(columns=["severity"])),
+                "warnings": _records(
+                    mine[mine["severity"] == "warning"].drop(columns=["severity"])
+                ),
+            }
+        )
+    return {
+        "quarter": outcome.quarter,
+        "strict": strict,
+        "summary": {
+            "files_received": outcome.files_received,
+            "files_rejected": outcome.files_rejected,
+            "rows_accepted": outcome.rows_accepted,
+            "rows_rejected": outcome.rows_rejected,
+            "warnings": outcome.warnings,
+            "missing": len(outcome.missing),
+            "revisions": len(outcome.revisions),
+            "exit_code": outcome.exit_code,
+        },
+        "suites": [p.name for p in (FILES_SUITE, RETURN_SUITE, WARNING_SUITE)],
+        "files": per_file,
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Benchmark (make bench)
+
+
+def bench_million_rows(n: int = 1_000_000, catalogue: Catalogue | None = None) -> dict:
+    """Validate an ``n``-row return (synthetic, seeded) and report time and peak memory.
+
+    Returns
+    -------
+    dict
+        ``rows``, ``seconds``, ``peak_rss_mb`` (the process's peak resident memory, from
+        ``resource``; tracemalloc would slow pandas several-fold), ``rss_before_mb`` (the same
+        just before validating, with the frame built and GX started), ``rows_rejected`` (the
+        synthetic frame plants a negative numerator in about 1 row in 1,000), ``rows_accepted``.
+    """
+    import resource
+
+    from pmqa_lib.validate import gx_runner as gx
+
+    catalogue = catalogue or load_catalogue(Paths.from_env().catalogue_file)
+    gx._context()  # exclude GX's import and start-up from the timing
+    rng = np.random.default_rng(20151)
+    inds = catalogue.to_frame()
+    k = np.arange(n)
+    pick = inds.iloc[k % len(inds)].reset_index(drop=True)
+    # one row per (indicator, period): periods run back from 9999Q4, the quarter "being run"
+    ords = 9999 * 4 + 3 - k // len(inds)
+    periods = pd.Series(ords // 4).astype(str) + "Q" + pd.Series(ords % 4 + 1).astype(str)
+    num = rng.integers(0, 50, n).astype(float)
+    df = pd.DataFrame(
+        {
+            "agency": pick["agency"].to_numpy(),
+            "indicator": pick["indicator"].to_numpy(),
+            "period": periods.to_numpy(),
+            "numerator": num,
+            "denominator": num + rng.integers(1, 50, n),
+            "value": np.nan,
+            "proposed_rag": rng.choice(["Red", "Amber", "Green"], n),
+            "commentary": "Commentary as an agency would write it.",
+            "actions": None,
+            "action_timescale": None,
+            "source_file": pick["agency"].to_numpy() + "_9999Q4.csv",
+            "sheet": "",
+            "source_row": k + 2,
+            "received_in": "9999Q4",
+        }
+    )
+    bad = rng.random(n) < 0.001
+    df.loc[bad, "numerator"] = -1.0
+    for c in ingest.MARKER_COLUMNS + ingest.RAW_COLUMNS:
+        df[c] = None
+    df["_extra_cells"] = 0
+    before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t0 = time.perf_counter()
+    failures = validate_returns(df, catalogue)
+    accepted, rejected = split(df, failures)
+    seconds = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "rows": n,
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(peak_mb, 1),
+        "rss_before_mb": round(before_mb, 1),
+        "rows_rejected": len(rejected),
+        "rows_accepted": len(accepted),
+    }
+
+
+def suite_files() -> list[Path]:
+    return [FILES_SUITE, RETURN_SUITE, WARNING_SUITE]
