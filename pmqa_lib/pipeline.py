@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from pmqa_lib.core.files import Paths, write_csv
+from pmqa_lib.core.format import RAGS
 from pmqa_lib.core.periods import Quarter
 
 log = logging.getLogger(__name__)
@@ -83,10 +84,10 @@ def run_process(quarter: Quarter, paths: Paths) -> int:
 
 def run_report(quarter: Quarter, paths: Paths, pdf: bool = True) -> int:
     """Execute the board report notebook and export HTML, PDF, Excel and the manifest."""
-    from pmqa_lib.report import publish as export
+    from pmqa_lib.report import publish
 
     with stage("report", quarter) as info:
-        result = export.build_board_report(quarter, paths, pdf=pdf)
+        result = publish.build_board_report(quarter, paths, pdf=pdf)
         info["detail"] = ", ".join(
             Path(result[k]).name for k in ("html", "pdf", "xlsx") if result.get(k)
         )
@@ -96,7 +97,7 @@ def run_report(quarter: Quarter, paths: Paths, pdf: bool = True) -> int:
 def run_drilldown(quarter: Quarter, indicator: str, paths: Paths) -> int:
     from pmqa_lib.core.catalogue import load_catalogue
     from pmqa_lib.core.errors import UsageError
-    from pmqa_lib.report import publish as export
+    from pmqa_lib.report import publish
 
     if not indicator:
         raise UsageError("IND is empty: give an indicator reference, e.g. IND=1.1")
@@ -105,7 +106,7 @@ def run_drilldown(quarter: Quarter, indicator: str, paths: Paths) -> int:
         known = ", ".join(sorted(catalogue.indicators))
         raise UsageError(f"IND={indicator!r} is not in the catalogue; known: {known}")
     with stage("drilldown", quarter) as info:
-        path = export.build_drilldown(quarter, str(indicator), paths)
+        path = publish.build_drilldown(quarter, str(indicator), paths)
         info["detail"] = str(path)
     return 0
 
@@ -129,7 +130,7 @@ def quarter_summary(quarter: Quarter, paths: Paths) -> dict:
     if (proc / "assurance.csv").exists():
         a = pd.read_csv(proc / "assurance.csv", dtype={"indicator": str})
         counts = a["rag"].value_counts()
-        summary["rag"] = {k: int(counts.get(k, 0)) for k in ("Red", "Amber", "Green")}
+        summary["rag"] = {k: int(counts.get(k, 0)) for k in RAGS}
         unrated = a["rag"].isna()
         no_data = unrated & a["status"].ne("ok")
         summary["no_data"] = int(no_data.sum())

@@ -34,7 +34,7 @@ def example_processed(tmp_path_factory) -> Paths:
 def example_run(example_processed):
     """``(paths, result)``: the board report of the shipped 2015Q2 built from
     :func:`example_processed` (``result`` is :func:`pmqa_lib.report.publish.build_board_report`'s)."""
-    from pmqa_lib.report import publish as export
+    from pmqa_lib.report import publish
 
-    result = export.build_board_report(EXAMPLE_QUARTER, example_processed, pdf=True)
+    result = publish.build_board_report(EXAMPLE_QUARTER, example_processed, pdf=True)
     return example_processed, result

@@ -288,7 +288,7 @@ def annual_run(quarter: str):
 
 
 def test_annual_slots_and_labels():
-    from pmqa_lib.analytics.assessment import annual_due_ordinal, annual_period_label, annual_slot
+    from pmqa_lib.core.periods import annual_due_ordinal, annual_period_label, annual_slot
 
     o = [Quarter.parse(p).ordinal for p in ("2014Q4", "2015Q1", "2015Q2", "2016Q1")]
     # calendar (due Q4): 2014Q4 -> slot 2014; 2015Q1, 2015Q2 belong to the 2015Q4 slot (calendar

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pmqa_lib.report import publish as export
+from pmqa_lib.report import publish
 from tests.conftest import EXAMPLE_QUARTER
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -99,7 +99,7 @@ def test_board_report_renders_with_the_quarters_figures(rendered):
     dom = seen["dom"]
     assert "Q2 2015/16" in dom and "65.0" in dom  # 1.1's rolling rate, Appendix 1
     assert "Traffic-light summary" in dom and "Scorecard Q2 2015/16" in dom
-    export.check_self_contained(dom)  # what the browser built is as self-contained as the file
+    publish.check_self_contained(dom)  # what the browser built is as self-contained as the file
 
 
 def test_board_report_logs_no_console_message(rendered):
@@ -110,4 +110,4 @@ def test_board_report_logs_no_console_message(rendered):
 def test_board_report_makes_no_network_request(rendered):
     html, seen = rendered
     assert seen["requests"] == []
-    export.check_self_contained(html.read_text(encoding="utf-8"))
+    publish.check_self_contained(html.read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from pmqa_lib.core.files import Paths, sha256_file
 from pmqa_lib.core.periods import Quarter
-from pmqa_lib.report import publish as export
+from pmqa_lib.report import publish
 
 
 @pytest.mark.parametrize(
@@ -25,12 +25,12 @@ from pmqa_lib.report import publish as export
     ],
 )
 def test_check_self_contained_rejects(html):
-    with pytest.raises(export.ReportBuildError):
-        export.check_self_contained(f"<html><body>{html}</body></html>")
+    with pytest.raises(publish.ReportBuildError):
+        publish.check_self_contained(f"<html><body>{html}</body></html>")
 
 
 def test_check_self_contained_accepts_escaped_text_and_data_uris():
-    export.check_self_contained(
+    publish.check_self_contained(
         "<p>&lt;script&gt;alert(1)&lt;/script&gt; see https://example.org</p>"
         '<p>&lt;img src="https://evil.example/x.png"&gt;</p>'
         '<img alt="x" src="data:image/png;base64,AAAA">'
@@ -41,17 +41,17 @@ def test_check_self_contained_accepts_escaped_text_and_data_uris():
     ("ref", "name"), [("1.1", "1.1"), ("CSCB05a", "CSCB05a"), ("A/B c", "A_B_c")]
 )
 def test_safe_name(ref, name):
-    assert export.safe_name(ref) == name
+    assert publish.safe_name(ref) == name
 
 
 def test_safe_name_refuses_empty():
     with pytest.raises(ValueError):
-        export.safe_name("..")
+        publish.safe_name("..")
 
 
 def test_write_workbook_round_trip(tmp_path):
     df = pd.DataFrame({"Ind ref": ["CSCB04"], "2015/16 Q2 Result": ["401"]})
-    out = export.write_workbook({"Scorecard": df, "Assurance": df}, tmp_path / "t.xlsx")
+    out = publish.write_workbook({"Scorecard": df, "Assurance": df}, tmp_path / "t.xlsx")
     wb = load_workbook(out)
     assert wb.sheetnames == ["Scorecard", "Assurance"]
     ws = wb["Scorecard"]
@@ -65,7 +65,7 @@ def test_manifest_hashes_inputs(tmp_path):
     f.parent.mkdir(parents=True)
     f.write_text("a\n1\n")
     paths = Paths(data, tmp_path / "reports")
-    m = export.manifest(Quarter.parse("2015Q2"), paths, [f], [], {"quarter": "2015Q2"}, {"x": 1.0})
+    m = publish.manifest(Quarter.parse("2015Q2"), paths, [f], [], {"quarter": "2015Q2"}, {"x": 1.0})
     assert m["inputs"] == [
         {"file": "processed/2015Q2/measures.csv", "sha256": sha256_file(f), "bytes": 4}
     ]
@@ -85,8 +85,8 @@ def test_kernel_runs_without_the_tcp_warning_and_errors_stay_visible(tmp_path, c
     )
     src = tmp_path / "fails.ipynb"
     nbformat.write(nb, src)
-    with pytest.raises(export.ReportBuildError, match="ValueError: the quarter has no measures"):
-        export.execute_notebook(src, tmp_path / "out.ipynb", {}, tmp_path / "failed", timeout=60)
+    with pytest.raises(publish.ReportBuildError, match="ValueError: the quarter has no measures"):
+        publish.execute_notebook(src, tmp_path / "out.ipynb", {}, tmp_path / "failed", timeout=60)
     assert (tmp_path / "failed" / "out.ipynb").is_file()
     err = capfd.readouterr().err
     assert "without encryption" not in err

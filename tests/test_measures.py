@@ -9,11 +9,9 @@ import pytest
 from pmqa_lib.analytics.measures import (
     MeasuresError,
     annual_measures,
-    format_value,
     measures_table,
     period_ordinal,
     quarterly_measures,
-    round_half_away,
     target_met,
 )
 
@@ -206,29 +204,6 @@ def test_measures_table_has_quarter_and_annual_rows():
     annual = m[m["kind"] == "annual"].set_index("period")
     # 2015/16 so far: mean of 55.06 and 65.05 = 60.05 -> 60.1, from two quarters
     assert annual.loc["2015/16", "display_value"] == "60.1"
-
-
-@pytest.mark.parametrize(
-    ("value", "places", "shown"),
-    [
-        (2.5, 0, "3"),
-        (-2.5, 0, "-3"),
-        (0.125, 2, "0.13"),
-        (55.05, 1, "55.1"),  # stored as 55.04999..., a report shows 55.1
-        (60.0547, 1, "60.1"),
-        (65.0474, 1, "65.0"),
-        (1.005, 2, "1.01"),
-        (-0.04, 1, "0.0"),
-        (456.1671, 1, "456.2"),
-    ],
-)
-def test_round_half_away_from_zero(value, places, shown):
-    assert format_value([value], places)[0] == shown
-
-
-def test_round_half_away_keeps_nan():
-    out = round_half_away([np.nan, 0.5], 0)
-    assert np.isnan(out[0]) and out[1] == 1.0
 
 
 def test_target_met_by_polarity_and_missing():

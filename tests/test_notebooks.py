@@ -26,8 +26,7 @@ import pytest
 
 from pmqa_lib.core.files import PROJECT_ROOT, Paths
 from pmqa_lib.core.periods import Quarter
-from pmqa_lib.report import publish as export
-from pmqa_lib.report import tables
+from pmqa_lib.report import publish, tables
 from pmqa_lib.report.inputs import load_report_inputs
 from tests.pdf_text import pdf_text
 from tests.report_fixture import FIXTURE
@@ -55,7 +54,7 @@ def golden_tables(inputs) -> dict[str, pd.DataFrame]:
 
 
 def _html_checks(html: str) -> None:
-    export.check_self_contained(html)  # no real <script>, no src/href to the web (parsed)
+    publish.check_self_contained(html)  # no real <script>, no src/href to the web (parsed)
     assert "<script" not in html.lower()  # not even as a raw string: returns' text is escaped
     assert "Traceback" not in html
     assert 'class="jp-InputArea' not in html and "In&nbsp;[" not in html
@@ -77,7 +76,7 @@ def fixture_report(tmp_path_factory):
     obs.loc[sel, "actions"] = "<script>bad()</script>; second action"
     obs.to_csv(obs_path, index=False)
     paths = Paths(tmp / "data", tmp / "reports")
-    result = export.build_board_report(Q2, paths, pdf=True)
+    result = publish.build_board_report(Q2, paths, pdf=True)
     return paths, result
 
 
@@ -126,8 +125,8 @@ def test_failing_notebook_is_kept_and_raises(tmp_path):
     shutil.copytree(FIXTURE / "raw", data / "raw")
     (data / "processed" / "2015Q2").mkdir(parents=True)  # no measures.csv: the load cell fails
     paths = Paths(data, tmp_path / "reports")
-    with pytest.raises(export.ReportBuildError, match="measures.csv"):
-        export.build_board_report(Q2, paths, pdf=False)
+    with pytest.raises(publish.ReportBuildError, match="measures.csv"):
+        publish.build_board_report(Q2, paths, pdf=False)
     kept = paths.report_dir(Q2) / "failed" / "quarter_report.ipynb"
     assert kept.is_file()
     assert not (paths.report_dir(Q2) / "board_report.html").exists()
@@ -177,7 +176,7 @@ def test_example_tables_match_golden(example_run, name):
 
 def test_example_drilldown(example_run):
     paths, _ = example_run
-    out = export.build_drilldown(Q2, "1.1", paths)
+    out = publish.build_drilldown(Q2, "1.1", paths)
     assert out.name == "drilldown_1.1.html"
     html = out.read_text(encoding="utf-8")
     _html_checks(html)

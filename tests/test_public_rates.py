@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmqa_lib.analytics.measures import format_value, population_years
+from pmqa_lib.analytics.measures import population_years
 from pmqa_lib.core.files import public_data_dir
+from pmqa_lib.core.format import format_value
 from pmqa_lib.core.periods import Quarter
 
 PUBLIC = public_data_dir()

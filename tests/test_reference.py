@@ -6,10 +6,10 @@ from pmqa_lib.core.files import PROJECT_ROOT, public_data_dir
 from pmqa_lib.core.reference import (
     POPULATION_COLUMNS,
     ReferenceDataError,
-    extract_population,
     load_population,
     read_population_table,
 )
+from pmqa_lib.dev.reference_refresh import extract_population
 
 REF = PROJECT_ROOT / "data" / "raw" / "reference"
 

@@ -6,41 +6,41 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmqa_lib.report import html_blocks as render
+from pmqa_lib.report import html_blocks
 
 
 def test_esc_escapes_markup_and_quotes():
-    assert render.esc('<script>alert("x")</script>') == (
+    assert html_blocks.esc('<script>alert("x")</script>') == (
         "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
     )
 
 
 def test_esc_missing_is_empty():
-    assert render.esc(None) == ""
-    assert render.esc(np.nan) == ""
-    assert render.esc(pd.NA) == ""
+    assert html_blocks.esc(None) == ""
+    assert html_blocks.esc(np.nan) == ""
+    assert html_blocks.esc(pd.NA) == ""
 
 
 def test_text_block_keeps_line_breaks_and_markdown_literally():
-    out = render.text_block("**GREEN**\n<b>bold</b>")
+    out = html_blocks.text_block("**GREEN**\n<b>bold</b>")
     assert out == '<p class="text">**GREEN**<br>&lt;b&gt;bold&lt;/b&gt;</p>'
 
 
 def test_split_actions_on_semicolons_and_lines():
-    assert render.split_actions("a; b\n- c\n\n• d") == ["a", "b", "c", "d"]
-    assert render.split_actions(np.nan) == []
+    assert html_blocks.split_actions("a; b\n- c\n\n• d") == ["a", "b", "c", "d"]
+    assert html_blocks.split_actions(np.nan) == []
 
 
 def test_rag_badge_text_and_class():
-    assert render.rag_badge("Green") == '<span class="rag rag-green">Green</span>'
-    assert render.rag_badge("Red") == '<span class="rag rag-red">Red</span>'
-    assert "rag-none" in render.rag_badge("no data: return rejected")
-    assert ">not rated<" in render.rag_badge(None)
+    assert html_blocks.rag_badge("Green") == '<span class="rag rag-green">Green</span>'
+    assert html_blocks.rag_badge("Red") == '<span class="rag rag-red">Red</span>'
+    assert "rag-none" in html_blocks.rag_badge("no data: return rejected")
+    assert ">not rated<" in html_blocks.rag_badge(None)
 
 
 def test_table_escapes_cells_headers_and_marks_no_data():
     df = pd.DataFrame({"<h>": ["<i>x</i>", "no data: return rejected"], "RAG": ["Amber", "Red"]})
-    out = render.table(df, rag_columns=["RAG"], caption="<c>")
+    out = html_blocks.table(df, rag_columns=["RAG"], caption="<c>")
     assert "<i>" not in out and "&lt;i&gt;x&lt;/i&gt;" in out
     assert "&lt;h&gt;" in out and "&lt;c&gt;" in out
     assert '<span class="nodata">no data: return rejected</span>' in out
@@ -49,26 +49,26 @@ def test_table_escapes_cells_headers_and_marks_no_data():
 
 def test_table_group_rows_replace_the_column():
     df = pd.DataFrame({"Theme": ["A", "A", "B"], "Ref": ["1", "2", "3"]})
-    out = render.table(df, group_column="Theme")
+    out = html_blocks.table(df, group_column="Theme")
     assert out.count('class="group"') == 2
     assert ">Theme<" not in out
 
 
 def test_anchor_id():
-    assert render.anchor_id("1.1") == "ind-1-1"
-    assert render.anchor_id("CSCB 05a") == "ind-CSCB-05a"
+    assert html_blocks.anchor_id("1.1") == "ind-1-1"
+    assert html_blocks.anchor_id("CSCB 05a") == "ind-CSCB-05a"
 
 
 def test_table_col_widths_as_percent_colgroup():
     df = pd.DataFrame({"Theme": ["A"], "Ref": ["1"], "Description": ["x"], "Q1": ["2"]})
-    out = render.table(df, group_column="Theme", col_widths=[1, 2, 1])
+    out = html_blocks.table(df, group_column="Theme", col_widths=[1, 2, 1])
     # widths are relative to the shown columns (Theme is a group row): 1/4, 2/4, 1/4
     assert (
         '<colgroup><col style="width: 25.00%"><col style="width: 50.00%">'
         '<col style="width: 25.00%"></colgroup>'
     ) in out
     with pytest.raises(ValueError, match="2 widths for 3 columns"):
-        render.table(df, group_column="Theme", col_widths=[1, 2])
+        html_blocks.table(df, group_column="Theme", col_widths=[1, 2])
 
 
 def test_scorecard_widths_fit_one_to_four_quarters():

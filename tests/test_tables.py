@@ -4,8 +4,6 @@ CSCB04 314, 444, 401, 401; CSCB05a 22, 7, 30, 37."""
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import pytest
 
@@ -19,29 +17,6 @@ Q2 = Quarter.parse("2015Q2")
 @pytest.fixture(scope="module")
 def inp():
     return fixture_inputs()
-
-
-@pytest.mark.parametrize(
-    ("value", "precision", "expected"),
-    [
-        (2.25, 1, "2.3"),  # half away from zero, not banker's 2.2
-        (-2.25, 1, "-2.3"),
-        (2.5, 0, "3"),
-        (0.125, 2, "0.13"),
-        (55.05, 1, "55.1"),  # the decimal a person reads, not 55.04999...
-        (60.05469442977679, 1, "60.1"),  # 1.1's YTD (55.06 + 65.05) / 2
-        (1234.4, 0, "1,234"),
-        (-0.04, 1, "0.0"),  # no "-0.0"
-        (float("nan"), 1, ""),
-        (None, 1, ""),
-    ],
-)
-def test_format_number(value, precision, expected):
-    assert tables.format_number(value, precision) == expected
-
-
-def test_round_half_away_nan():
-    assert math.isnan(tables.round_half_away(float("nan"), 1))
 
 
 @pytest.mark.parametrize(

@@ -15,18 +15,23 @@ import pandas as pd
 
 from pmqa_lib.analytics import assurance as asr
 from pmqa_lib.analytics import stats
-from pmqa_lib.analytics.measures import format_value, measures_table, period_ordinal
+from pmqa_lib.analytics.measures import measures_table, period_ordinal
 from pmqa_lib.analytics.spc import SPCSettings, rebase_frame, spc_summary, xmr
 from pmqa_lib.analytics.trend import INSUFFICIENT, TrendSettings, trend_table
 from pmqa_lib.core.catalogue import ANNUAL_DUE_QUARTER, Catalogue
-from pmqa_lib.core.periods import Quarter
+from pmqa_lib.core.format import format_value
+from pmqa_lib.core.periods import (
+    Quarter,
+    annual_due_ordinal,
+    annual_period_label,
+    annual_slot,
+    quarter_labels,
+)
 
 logger = logging.getLogger(__name__)
 
 COMPARATORS = {"England": "england", "SN": "sn", "Region": "region"}
 TARGET_TYPE_COMPARATOR = {"E": "england", "SN": "sn", "R": "region"}
-#: the quarter (1-4) whose return carries an annual indicator's result, by reporting period
-#: (catalogue conventions: financial and calendar years with the Q4 return, school years with Q1)
 
 ASSURANCE_COLUMNS = [
     "indicator", "name", "agency", "lead_officer", "period", "value", "display_value", "target",
@@ -105,59 +110,11 @@ def comparator_values(comparators: pd.DataFrame | None, quarter: Quarter) -> pd.
 # Annual indicators
 
 
-def annual_slot(ordinal, due_quarter) -> np.ndarray:
-    """The annual period a quarter belongs to: its due quarter and the three quarters before it.
-
-    The slot number is the financial year (``Quarter.fy``) of the due quarter, so consecutive
-    annual results have consecutive slots. A calendar-year indicator (due Q4) reported in
-    2014Q4 is slot 2014 (calendar 2014); a school-year one (due Q1) reported in 2015Q1 is slot
-    2015 (school year 2014/15); 2015Q2 to 2016Q1 all belong to school-year slot 2016.
-    """
-    o = np.asarray(ordinal, dtype="int64")
-    d = np.asarray(due_quarter, dtype="int64")
-    return (o + 4 - d) // 4
-
-
-def annual_due_ordinal(slot, due_quarter) -> np.ndarray:
-    """The quarter ordinal (``Quarter.ordinal``) whose return carries slot ``slot``'s result."""
-    return 4 * np.asarray(slot, dtype="int64") + np.asarray(due_quarter, dtype="int64") - 1
-
-
-def annual_period_label(slot, reporting_period) -> np.ndarray:
-    """What an annual result covers, as people say it.
-
-    ``financial`` slot 2014 -> "2014/15 (financial year)"; ``calendar`` slot 2014 ->
-    "calendar 2014"; ``school`` slot 2015 -> "2014/15 (school year)".
-    """
-    sl = pd.Series(np.asarray(slot, dtype="int64"))
-    rp = np.asarray(reporting_period, dtype=object)
-
-    def fy(start: pd.Series) -> pd.Series:
-        return start.astype(str) + "/" + ((start + 1) % 100).astype(str).str.zfill(2)
-
-    out = np.select(
-        [rp == "financial", rp == "calendar", rp == "school"],
-        [fy(sl) + " (financial year)", "calendar " + sl.astype(str), fy(sl - 1) + " (school year)"],
-        default="",
-    )
-    return out.astype(object)
-
-
-def quarter_labels(ordinal) -> np.ndarray:
-    """``Q2 2015/16`` for each quarter ordinal."""
-    o = pd.Series(np.asarray(ordinal, dtype="int64"))
-    fy = o // 4
-    return (
-        "Q" + (o % 4 + 1).astype(str) + " " + fy.astype(str) + "/"
-        + ((fy + 1) % 100).astype(str).str.zfill(2)
-    ).to_numpy(dtype=object)  # fmt: skip
-
-
 def series_points(hist: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     """The points trend and SPC run on, with a time column ``_t``.
 
     A quarterly indicator keeps every quarter (``_t`` = the quarter ordinal). An annual indicator
-    keeps one point per annual period (``_t`` = :func:`annual_slot`): the reported result, or the
+    keeps one point per annual period (``_t`` = :func:`pmqa_lib.core.periods.annual_slot`): the reported result, or the
     due quarter's row (rejected or missing) when none was reported, so consecutive annual results
     sit next to each other in time and a missed year leaves a gap. ``hist`` needs ``_ord``,
     ``frequency``, ``reporting_period`` and ``value``.

@@ -33,8 +33,8 @@ import numpy as np
 import pandas as pd
 
 from pmqa_lib.analytics.trend import DETERIORATING, IMPROVING, INSUFFICIENT, STEADY
+from pmqa_lib.core.format import AMBER, GREEN, RAGS, RED, format_value
 
-GREEN, AMBER, RED = "Green", "Amber", "Red"
 SAFE = "Safe (Assured)"
 EXCEPTION = "Trigger exception"
 UNSAFE = "Unsafe (Not assured)"
@@ -42,7 +42,6 @@ WATCH = "Watch"
 TRIGGER_NONE, TRIGGER_WATCH, TRIGGER_AUDIT = "none", "watch next quarter", "audit"
 #: the watch trigger of an annual indicator (its result changes once a year)
 TRIGGER_WATCH_ANNUAL = "watch next annual result"
-RAGS = (GREEN, AMBER, RED)
 
 
 def value_band(
@@ -179,7 +178,6 @@ def reconcile(
     rag = np.asarray(rag, dtype=object)
     lead = pd.Series(lead_rag, dtype=object).where(lambda s: s.isin(RAGS), "").to_numpy()
     disagree = (lead != "") & (rag != "") & (lead != rag)
-    from pmqa_lib.analytics.measures import format_value
 
     t_text = format_value(target, precision)
     vd = np.asarray(value_display, dtype=object)

@@ -16,7 +16,7 @@ Rules (DESIGN.md "Calculation rules"; framework Appendix 1):
   quarterly values so far, snapshot = the latest quarter's value.
 * annual figure per financial year: the same rule over the year's quarters (partial years are
   marked with the number of quarters they hold).
-* everything is computed in full precision; :func:`round_half_away` rounds for display only,
+* everything is computed in full precision; :func:`pmqa_lib.core.format.round_half_away` rounds for display only,
   half away from zero.
 * missing is missing: a rejected or missing observation gives NaN and keeps its status.
 
@@ -36,9 +36,17 @@ import numpy as np
 import pandas as pd
 
 from pmqa_lib.core.catalogue import ANNUAL_DUE_QUARTER
+from pmqa_lib.core.format import (
+    NO_DATA,
+    NO_DATA_POPULATION,
+    NO_DATA_WINDOW,
+    NOT_DUE,
+    format_codes,
+    format_value,
+)
 from pmqa_lib.core.periods import (
     Quarter,
-    financial_year_label,
+    financial_year_labels,
     population_year_for_window,
     quarter_ordinals,
 )
@@ -46,16 +54,6 @@ from pmqa_lib.core.periods import (
 logger = logging.getLogger(__name__)
 
 STATUSES = ("ok", "rejected", "missing", "suppressed", "not_due")
-#: how a missing value is shown, by its status: the one table of this wording (tables imports it)
-NO_DATA = {
-    "rejected": "no data: return rejected",
-    "missing": "no data: not returned",
-    "suppressed": "no data: suppressed by the agency",
-    "not_due": "not due this quarter (annual indicator)",
-}
-NO_DATA_WINDOW = "no data: rolling window incomplete"
-NOT_DUE = NO_DATA["not_due"]
-NO_DATA_POPULATION = "no data: population missing"
 
 _CATALOGUE_COLUMNS = [
     "indicator", "polarity", "unit", "precision", "result_type", "multiplier",
@@ -142,65 +140,6 @@ def population_years(first: np.ndarray, last: np.ndarray) -> np.ndarray:
         dtype="int64",
     )
     return years[inverse]
-
-
-# ---------------------------------------------------------------------------------------------
-# Rounding
-
-
-def round_half_away(values, precision: int | np.ndarray) -> np.ndarray:
-    """Round half away from zero (2.5 -> 3, -2.5 -> -3, 0.125 -> 0.13 at 2 places).
-
-    Python's ``round`` and numpy's ``round`` use banker's rounding (2.5 -> 2); public reports
-    round halves away from zero. Binary floating point stores 55.05 as 55.04999...; the scaled
-    value is first rounded to 9 decimal places so such representation noise does not decide
-    the result.
-
-    Parameters
-    ----------
-    values : array-like of float
-    precision : int or array of int
-        Decimal places (per value when an array).
-
-    Returns
-    -------
-    numpy.ndarray of float, NaN where ``values`` is NaN.
-    """
-    x = np.asarray(values, dtype="float64")
-    factor = np.power(10.0, np.asarray(precision, dtype="float64"))
-    scaled = np.round(np.abs(x) * factor, 9)
-    return np.sign(x) * np.floor(scaled + 0.5) / factor
-
-
-def format_value(values, precision) -> np.ndarray:
-    """Display strings: rounded half away from zero to ``precision`` places; NaN -> ``""``.
-
-    ``precision`` may be an int or an array (one per value). ``-0.0`` is shown as ``0``.
-    """
-    codes, labels = _format_codes(values, precision)
-    labels = np.append(labels, "").astype(object)
-    return labels[codes]  # code -1 (NaN) picks the trailing ""
-
-
-def _format_codes(values, precision) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`format_value` as codes into labels (code -1 where the value is NaN).
-
-    Each distinct rounded value is formatted once (a national table repeats the same displayed
-    figures many times), so the cost is one hash pass rather than a Python call per value.
-    """
-    x = np.asarray(values, dtype="float64")
-    prec = np.broadcast_to(np.asarray(precision, dtype="int64"), x.shape).ravel()
-    rounded = (round_half_away(x, prec.reshape(x.shape)) + 0.0).ravel()  # -0.0 -> 0.0
-    codes = np.full(rounded.shape, -1, dtype="int64")
-    labels: list[str] = []
-    have = ~np.isnan(rounded)
-    for p in pd.unique(prec):
-        sel = (prec == p) & have
-        if sel.any():
-            c, uniq = pd.factorize(rounded[sel])
-            codes[sel] = c + len(labels)
-            labels.extend(map(f"{{:.{int(p)}f}}".format, uniq.tolist()))
-    return codes.reshape(x.shape), np.array(labels, dtype=object)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -474,7 +413,7 @@ def quarterly_measures(
 
     _set(df, "fy", ordv // 4)
     _set(df, "quarter_in_year", ordv % 4 + 1)
-    df["fy_label"] = _fy_labels(df["fy"].to_numpy())
+    df["fy_label"] = pd.array(financial_year_labels(df["fy"].to_numpy()), dtype="str")
     rtype = per_row("result_type")
     df = _add_ytd(df, keys, group=_runs_of(sid, df["fy"].to_numpy()), unit=unit, rtype=rtype)
     df = _add_targets(df, targets, unit=unit, rtype=rtype, polarity=per_row("polarity"))
@@ -538,11 +477,6 @@ def _runs_of(sid: np.ndarray, fy: np.ndarray) -> np.ndarray:
     start = np.ones(len(sid), dtype=bool)
     start[1:] = (sid[1:] != sid[:-1]) | (fy[1:] != fy[:-1])
     return np.cumsum(start) - 1
-
-
-def _fy_labels(fy: np.ndarray):
-    uniq, inv = _dense_unique(fy)
-    return _str_from_codes([financial_year_label(int(y)) for y in uniq], inv)
 
 
 def _additive(unit: np.ndarray) -> np.ndarray:
@@ -660,7 +594,7 @@ def target_met(value, target, polarity) -> pd.Series:
 def _display_column(values: np.ndarray, precision: np.ndarray, reason: np.ndarray | None):
     """Display strings for a column: the rounded value, or where it is NaN the reason
     (``_REASON_LABELS[reason]``), or ``"no data"`` when ``reason`` is None (year to date)."""
-    codes, labels = _format_codes(values, precision)
+    codes, labels = format_codes(values, precision)
     empty = codes < 0
     if reason is None:
         codes[empty] = len(labels)

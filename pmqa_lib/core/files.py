@@ -128,7 +128,7 @@ def atomic_write(
     """Open a temporary file beside ``path``; rename it over ``path`` only if the block succeeds.
 
     ``allow_raw=True`` is for the developer tools that build the shipped example and reference
-    extracts (``make examples``, ``python -m pmqa_lib.public.comparators``); the pipeline never sets it.
+    extracts (``make examples``, ``python -m pmqa_lib.dev.reference_refresh``); the pipeline never sets it.
     """
     path = Path(path)
     if not allow_raw:

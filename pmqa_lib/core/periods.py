@@ -14,6 +14,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import total_ordering
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy and pandas are imported inside the functions that need them
+    import numpy as np
 
 QUARTER_PATTERN = re.compile(r"^(\d{4})Q([1-4])$")
 QUARTER_FORM = "YYYYQn, e.g. 2015Q2 (quarter 2 of financial year 2015/16); n is 1 to 4"
@@ -147,7 +151,7 @@ class Quarter:
         return self.ordinal < other.ordinal
 
 
-def quarter_ordinals(values) -> numpy.ndarray:  # noqa: F821 (numpy imported lazily)
+def quarter_ordinals(values) -> np.ndarray:
     """``"2015Q2"`` -> :attr:`Quarter.ordinal` for a whole column at once; NaN where a value is
     not a quarter of the form ``YYYYQn``. Each distinct value is parsed once.
 
@@ -176,8 +180,17 @@ def quarters_of_financial_year(fy: int) -> list[Quarter]:
 
 
 def financial_year_label(fy: int) -> str:
-    """``2015`` -> ``2015/16``."""
-    return f"{fy}/{(fy + 1) % 100:02d}"
+    """``2015`` -> ``2015/16``: the one place the ``yyyy/yy`` label is built."""
+    return f"{int(fy)}/{(int(fy) + 1) % 100:02d}"
+
+
+def financial_year_labels(fy) -> np.ndarray:
+    """:func:`financial_year_label` for a whole column (object array), each distinct year once."""
+    import numpy as np
+
+    uniq, inverse = np.unique(np.asarray(fy, dtype="int64"), return_inverse=True)
+    labels = np.array([financial_year_label(y) for y in uniq.tolist()], dtype=object)
+    return labels[inverse.ravel()] if len(uniq) else np.array([], dtype=object)
 
 
 def parse_financial_year(label: str) -> int:
@@ -236,3 +249,61 @@ def population_year_for_window(first: Quarter, last: Quarter) -> int:
     estimate of the year it mostly covers.
     """
     return midpoint(first.start, last.end).year
+
+
+# ---------------------------------------------------------------------------------------
+# Annual indicators: the quarter whose return carries a year's result (vectorised)
+
+
+def annual_slot(ordinal, due_quarter) -> np.ndarray:
+    """The annual period a quarter belongs to: its due quarter and the three quarters before it.
+
+    The slot number is the financial year (``Quarter.fy``) of the due quarter, so consecutive
+    annual results have consecutive slots. A calendar-year indicator (due Q4) reported in
+    2014Q4 is slot 2014 (calendar 2014); a school-year one (due Q1) reported in 2015Q1 is slot
+    2015 (school year 2014/15); 2015Q2 to 2016Q1 all belong to school-year slot 2016.
+    """
+    import numpy as np
+
+    o = np.asarray(ordinal, dtype="int64")
+    d = np.asarray(due_quarter, dtype="int64")
+    return (o + 4 - d) // 4
+
+
+def annual_due_ordinal(slot, due_quarter) -> np.ndarray:
+    """The quarter ordinal (``Quarter.ordinal``) whose return carries slot ``slot``'s result."""
+    import numpy as np
+
+    return 4 * np.asarray(slot, dtype="int64") + np.asarray(due_quarter, dtype="int64") - 1
+
+
+def annual_period_label(slot, reporting_period) -> np.ndarray:
+    """What an annual result covers, as people say it.
+
+    ``financial`` slot 2014 -> "2014/15 (financial year)"; ``calendar`` slot 2014 ->
+    "calendar 2014"; ``school`` slot 2015 -> "2014/15 (school year)".
+    """
+    import numpy as np
+    import pandas as pd
+
+    sl = pd.Series(np.asarray(slot, dtype="int64"))
+    rp = np.asarray(reporting_period, dtype=object)
+    out = np.select(
+        [rp == "financial", rp == "calendar", rp == "school"],
+        [
+            financial_year_labels(sl) + " (financial year)",
+            "calendar " + sl.astype(str).to_numpy(dtype=object),
+            financial_year_labels(sl - 1) + " (school year)",
+        ],
+        default="",
+    )
+    return out.astype(object)
+
+
+def quarter_labels(ordinal) -> np.ndarray:
+    """``Q2 2015/16`` for each quarter ordinal."""
+    import numpy as np
+
+    o = np.asarray(ordinal, dtype="int64")
+    q = np.char.add("Q", (o % 4 + 1).astype(str)).astype(object)
+    return q + " " + financial_year_labels(o // 4)

@@ -21,8 +21,8 @@ Populations are revised between releases (Calderdale mid-2023: 45,005 in the CIN
 45,184 in the 2025 one), so :func:`load_population` picks one release per year: by default the
 latest that has the year.
 
-:func:`extract_population` rebuilds the table from the public files; ``pmqa examples`` (a developer
-tool, :mod:`pmqa_lib.dev.example_board`) calls it to refresh the committed file.
+:func:`pmqa_lib.dev.reference_refresh.extract_population` rebuilds the table from the public files
+(a developer step run by ``make examples``).
 """
 
 from __future__ import annotations
@@ -44,14 +44,8 @@ POPULATION_COLUMNS = [
     "release",
     "source_file",
 ]
+#: ONS code of England, the national comparator in every DfE and ONS file
 ENGLAND_CODE = "E92000001"
-
-# The public ONS files and the DfE release each came with (see the public folder's SOURCES.md).
-POPULATION_SOURCES = {
-    "ons_mid-year_population_estimates_2012_to_2023.csv": "CIN 2024 release",
-    "ons_mid-year_population_estimates_2012_to_2024.csv": "CIN 2025 release",
-}
-AGE_GROUP = "Children aged 0 to 17 years"
 
 
 class ReferenceDataError(ValueError):
@@ -127,49 +121,3 @@ def load_population(
     df = df.sort_values(["year", "release"]).drop_duplicates("year", keep="last")
     cols = ["year", "population", "la_code", "la_name", "release", "source_file"]
     return df[cols].reset_index(drop=True)
-
-
-def extract_population(
-    public_dir: Path | str, la_codes: tuple[str, ...] = ("E08000033",)
-) -> pd.DataFrame:
-    """Build the committed population table from the public ONS files.
-
-    Parameters
-    ----------
-    public_dir : path
-        The folder of public DfE/ONS files (``pmqa_lib.core.files.public_data_dir()``).
-    la_codes : tuple of str
-        Local authorities to keep (ONS codes); England is always kept.
-
-    Returns
-    -------
-    DataFrame
-        :data:`POPULATION_COLUMNS`, sorted by area (England last), year and release.
-    """
-    frames = []
-    for name, release in POPULATION_SOURCES.items():
-        path = Path(public_dir) / name
-        if not path.exists():
-            raise ReferenceDataError(f"public population file not found: {path}")
-        raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-        raw = raw[raw["age_group"] == AGE_GROUP]
-        england = raw["geographic_level"] == "National"
-        la = (raw["geographic_level"] == "Local authority") & raw["new_la_code"].isin(la_codes)
-        part = raw[england | la]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "la_code": part["new_la_code"].where(~england[england | la], ENGLAND_CODE),
-                    "old_la_code": part["old_la_code"],
-                    "la_name": part["la_name"].where(~england[england | la], "England"),
-                    "year": part["time_period"].astype("int64"),
-                    "population": part["population_estimate"].astype("int64"),
-                    "release": release,
-                    "source_file": name,
-                }
-            )
-        )
-    out = pd.concat(frames, ignore_index=True)
-    out["_england"] = out["la_code"] == ENGLAND_CODE
-    out = out.sort_values(["_england", "la_code", "year", "release"]).drop(columns="_england")
-    return out[POPULATION_COLUMNS].reset_index(drop=True)

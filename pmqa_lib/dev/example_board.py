@@ -8,7 +8,7 @@ A developer tool, not part of the pipeline. It writes:
 * ``data/raw/reference/planted_faults.csv``: the deliberate faults and the revision planted in the
   returns, for the validation tests;
 * ``data/raw/reference/population_0_17.csv``: the population extract
-  (:func:`pmqa_lib.core.reference.extract_population`), only when the public files are available.
+  (:func:`pmqa_lib.dev.reference_refresh.extract_population`), only when the public files are available.
 
 ``data/raw/`` is read-only to library code and :func:`pmqa_lib.core.files.atomic_write` refuses to write
 there on purpose. This module is the one exception: it is how the raw example data is made, so it
@@ -42,12 +42,14 @@ import numpy as np
 
 from pmqa_lib.core.catalogue import Catalogue, Indicator, load_catalogue
 from pmqa_lib.core.files import atomic_write
+from pmqa_lib.core.format import round_one
 from pmqa_lib.core.periods import (
     Quarter,
     financial_year_label,
     population_year_for_window,
     quarter_range,
 )
+from pmqa_lib.validate.ingest import RETURN_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +57,6 @@ SEED = 20151123  # the scorecard's "as at 23 November 2015"
 FIRST_QUARTER, LAST_QUARTER = "2013Q1", "2015Q4"
 XLSX_AGENCIES = ("HEALTH", "EDU")
 SHEET = "Return"
-RETURN_COLUMNS = [
-    "agency", "indicator", "period", "numerator", "denominator", "value",
-    "proposed_rag", "commentary", "actions", "action_timescale",
-]  # fmt: skip
 FAULT_COLUMNS = ["file", "row", "column", "fault", "expected", "note"]
 FAULTS_FILE = "planted_faults.csv"
 XLSX_DATE = (2016, 4, 1, 0, 0, 0)
@@ -238,12 +236,6 @@ GENERIC_ACTIONS = {
 # The 1.1 arithmetic
 
 
-def round_half_away(x: float, places: int) -> float:
-    """Round half away from zero (not Python's banker's rounding)."""
-    f = 10.0**places
-    return float(np.sign(x) * np.floor(abs(x) * f + 0.5) / f)
-
-
 def eisa_rolling_rates(counts: dict[str, int], populations: dict[int, int]) -> dict[str, float]:
     """1.1: the rolling four-quarter rate per 10,000 for every quarter with four quarters of counts."""
     qs = sorted(Quarter.parse(k) for k in counts)
@@ -290,7 +282,7 @@ PRINTED_1_1 = {
 def check_eisa_counts(counts: dict[str, int] = EISA_NEW) -> None:
     """Raise ValueError unless ``counts`` reproduce every printed 1.1/1.1a figure of Appendix 1."""
     got = appendix1_eisa_figures(counts, CALDERDALE_0_17)
-    bad = {k: (round_half_away(got[k], p), want) for k, (want, p) in PRINTED_1_1.items()}
+    bad = {k: (round_one(got[k], p), want) for k, (want, p) in PRINTED_1_1.items()}
     bad = {k: v for k, v in bad.items() if v[0] != v[1]}
     if bad:
         raise ValueError(f"EISA counts do not reproduce Appendix 1: {bad}")
@@ -478,8 +470,8 @@ def _band(ind: Indicator, v: float | None, target: float | None) -> str:
 
 def _fmt(ind: Indicator, v: float) -> str:
     if ind.precision == 0:
-        return f"{round_half_away(v, 0):,.0f}"
-    return f"{round_half_away(v, ind.precision):,.{ind.precision}f}"
+        return f"{round_one(v, 0):,.0f}"
+    return f"{round_one(v, ind.precision):,.{ind.precision}f}"
 
 
 def _result_label(ind: Indicator, q: Quarter) -> str:
@@ -785,7 +777,8 @@ def build_files(
         FAULT_COLUMNS, ([f[c] for c in FAULT_COLUMNS] for f in faults)
     )
     if public_dir is not None:
-        from pmqa_lib.core.reference import POPULATION_COLUMNS, POPULATION_FILE, extract_population
+        from pmqa_lib.core.reference import POPULATION_COLUMNS, POPULATION_FILE
+        from pmqa_lib.dev.reference_refresh import extract_population
 
         pop = extract_population(public_dir, (cat.la_code,))
         files[f"reference/{POPULATION_FILE}"] = csv_bytes(
@@ -867,5 +860,5 @@ def main(check: bool = False) -> int:
 __all__ = [
     "EISA_NEW", "FIXED", "MISSING_RETURNS", "RETURN_COLUMNS", "SEED", "XLSX_AGENCIES",
     "appendix1_eisa_figures", "build_files", "check_eisa_counts", "compare_files", "csv_bytes",
-    "main", "round_half_away", "search_eisa_counts", "write_files", "xlsx_bytes",
+    "main", "search_eisa_counts", "write_files", "xlsx_bytes",
 ]  # fmt: skip

@@ -16,22 +16,19 @@ where DfE publishes them, for confidence intervals; the SN mean has none.
 
 The pipeline does not need the public folder: it reads the committed extract
 ``data/raw/reference/comparators.csv`` with :func:`load_committed`. A developer refreshes that
-extract with :func:`extract_example_comparators` (the only function here that writes, and only
-into ``data/raw/reference``; see ``docs/public_data.md``).
+extract with :mod:`pmqa_lib.dev.reference_refresh` (see ``docs/public_data.md``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from pmqa_lib.core.catalogue import Catalogue, load_catalogue
-from pmqa_lib.core.files import Paths, atomic_write, sha256_file
+from pmqa_lib.core.catalogue import Catalogue
+from pmqa_lib.core.files import Paths
 from pmqa_lib.core.periods import Quarter, financial_year_label
 from pmqa_lib.public import sources as public
 
@@ -227,7 +224,7 @@ def load_committed(paths: Paths) -> pd.DataFrame:
     if not path.is_file():
         raise FileNotFoundError(
             f"{path} not found: it is made from the public DfE files with "
-            "`python -m pmqa_lib.public.comparators` (see docs/public_data.md)"
+            "`python -m pmqa_lib.dev.reference_refresh` (see docs/public_data.md)"
         )
     df = pd.read_csv(path, dtype={"indicator": "str", "text": "str", "marker": "str", "area_code": "str"},
                      keep_default_na=False, na_values={"value": [""], "numerator": [""],
@@ -237,128 +234,3 @@ def load_committed(paths: Paths) -> pd.DataFrame:
     df["dfe_year"] = df["dfe_year"].astype("int64")
     df["n_neighbours"] = pd.to_numeric(df["n_neighbours"], errors="coerce").astype("Int64")
     return df
-
-
-def extract_example_comparators(
-    catalogue_path: Path | str | None = None,
-    public_dir: Path | str | None = None,
-    model: str = "2021",
-    out_dir: Path | str | None = None,
-) -> Path:
-    """DEVELOPER STEP: write ``data/raw/reference/comparators.csv`` and its provenance.
-
-    This is the one deliberate exception to "code never writes data/raw": the committed extract
-    is reference *input* that a developer refreshes from the public files when DfE publishes, and
-    then commits (run ``python -m pmqa_lib.public.comparators``). The pipeline never calls it. Files are
-    written atomically (temporary file, then rename).
-
-    Parameters
-    ----------
-    catalogue_path : path, optional
-        Defaults to the project's ``data/raw/reference/catalogue.yaml``.
-    out_dir : path, optional
-        Defaults to the catalogue's folder.
-
-    Returns
-    -------
-    Path
-        The CSV written.
-    """
-    cat = load_catalogue(catalogue_path)
-    folder = public.require_public_dir(public_dir)
-    table = build_comparators(cat, folder, model)
-    out = Path(out_dir) if out_dir is not None else Path(cat.source).parent
-    csv_path = out / COMMITTED_FILE
-    _write_reference(table.to_csv(index=False, lineterminator="\n"), csv_path)
-    _write_reference(provenance_markdown(cat, table, folder, model), out / PROVENANCE_FILE)
-    return csv_path
-
-
-def provenance_markdown(cat: Catalogue, table: pd.DataFrame, folder: Path, model: str) -> str:
-    """The provenance page of the committed extract: files with repository, commit and blob from
-    SOURCES.md, sha256, the filters of each indicator, and the neighbour list used."""
-    sources = _sources_table(folder / "SOURCES.md")
-    files = sorted(set(table["source_file"]))
-    auth = public.resolve_la(cat.la_old_code or cat.la_name, folder)
-    nb = public.neighbours_of(auth, model, folder)
-    lines = [
-        "# Provenance of `comparators.csv`",
-        "",
-        f"Made by `pmqa_lib.public.comparators.extract_example_comparators` on {dt.date.today().isoformat()} "
-        f"from the public DfE/ONS files (PUBLIC_DATA_DIR); {len(table)} rows, "
-        f"{table['indicator'].nunique()} indicators, DfE years {table['dfe_year'].min()} to "
-        f"{table['dfe_year'].max()}. Refresh: see `docs/public_data.md`.",
-        "",
-        f"Authority: {auth.name} (old code {auth.old_code}, new code {auth.new_code}), region "
-        f"{auth.region_name} ({auth.region_code}).",
-        "",
-        "Comparators: `England` (national row), `Region` (the authority's region row), `LA` (the "
-        "authority's own published figure), `SN` (mean of the statistical neighbours' published "
-        "values; `n_neighbours` = how many of the ten had a value that year). `dfe_year` 2015 = "
-        "year ending 31 March 2015 = `fy_label` 2014/15. `text` is the value exactly as published; "
-        "`marker` keeps DfE's suppression code where there is no value.",
-        "",
-        f"Statistical neighbours (DfE {model} list, `{public.NEIGHBOUR_FILES[str(model)]}`): "
-        + ", ".join(f"{r.neighbour_name} ({r.neighbour_code})" for r in nb.itertuples())
-        + ".",
-        "",
-        "## Files",
-        "",
-        "| file | repository | path | commit | blob | sha256 |",
-        "|---|---|---|---|---|---|",
-    ]
-    for f in files + [public.NEIGHBOUR_FILES[str(model)]] + _population_files(files, folder):
-        src = sources.get(f, {})
-        lines.append(
-            f"| `{f}` | {src.get('repository', '')} | `{src.get('path', '')}` | {src.get('commit', '')} "
-            f"| {src.get('blob', '')} | {sha256_file(folder / f)} |"
-        )
-    lines += [
-        "",
-        "## Indicators",
-        "",
-        "| indicator | file | measure | filters | LAIT code |",
-        "|---|---|---|---|---|",
-    ]
-    for ind in cat:
-        d = ind.comparator.dfe
-        if d is None:
-            continue
-        filt = "; ".join(f"{k} = {v}" for k, v in d.filters.items())
-        lines.append(f"| {ind.ref} | `{d.file}` | `{d.measure}` | {filt} | {d.lait_code} |")
-    return "\n".join(lines) + "\n"
-
-
-def _population_files(files: list[str], folder: Path) -> list[str]:
-    out = {public.population_file_for(f, folder) for f in files if f != public.LAIT_FILE}
-    return sorted(x for x in out if x)
-
-
-def _sources_table(path: Path) -> dict[str, dict[str, str]]:
-    """SOURCES.md's provenance table: file -> repository, path, commit, blob."""
-    if not path.is_file():
-        return {}
-    out = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 5 and cells[0].startswith("`"):
-            name = re.sub(r"`|\(.*\)", "", cells[0]).strip()
-            if re.fullmatch(r"[0-9a-f]{40}", cells[3] or ""):
-                out[name] = {"repository": cells[1], "path": cells[2].strip("`"), "commit": cells[3],
-                             "blob": cells[4].split()[0]}  # fmt: skip
-    return out
-
-
-def _write_reference(text: str, path: Path) -> None:
-    """Atomic write for the developer step above, the one explicit exception to data/raw/ being
-    read-only (io.atomic_write refuses it unless told)."""
-    with atomic_write(path, allow_raw=True) as fh:
-        fh.write(text)
-
-
-if __name__ == "__main__":  # developer step: python -m pmqa_lib.public.comparators [2021|2025]
-    import sys
-
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    written = extract_example_comparators(model=sys.argv[1] if len(sys.argv) > 1 else "2021")
-    print(f"wrote {written} and {written.parent / PROVENANCE_FILE}")

@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 
 from pmqa_lib.core.files import public_data_dir
+from pmqa_lib.core.format import round_half_away
+from pmqa_lib.core.reference import ENGLAND_CODE
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +53,6 @@ EES_KEY_COLUMNS = (
 )  # fmt: skip
 
 _DERIVED = ("dfe_year", "area_code", "area_name", "source_file")
-ENGLAND_CODE = "E92000001"
 MODELS = ("2021", "2025")
 NEIGHBOUR_FILES = {
     "2021": "New_Statistical_Neighbour_Groupings_April_2021.csv",
@@ -200,17 +201,6 @@ def shortest_text(values: pd.Series) -> pd.Series:
         for v in values.to_numpy(dtype="float64")
     ]
     return pd.Series(out, index=values.index, dtype="str")
-
-
-def round_half_away(
-    values: pd.Series | np.ndarray, dps: pd.Series | np.ndarray | int
-) -> np.ndarray:
-    """Round half away from zero to ``dps`` places (vectorised; NaN stays NaN)."""
-    v = np.asarray(values, dtype="float64")
-    d = np.asarray(dps, dtype="float64")
-    scale = 10.0**d
-    # the small nudge undoes binary representation error (2.675 is stored as 2.67499999...)
-    return np.sign(v) * np.floor(np.abs(v) * scale + 0.5 + 1e-9) / scale
 
 
 # ---------------------------------------------------------------------------------------------

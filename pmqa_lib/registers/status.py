@@ -37,8 +37,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pmqa_lib.analytics.measures import format_value
 from pmqa_lib.core.files import Paths, write_csv, write_json
+from pmqa_lib.core.format import format_value
 from pmqa_lib.core.periods import Quarter
 from pmqa_lib.registers.dates import DateTextError, all_dates_in_text, leading_note_date
 from pmqa_lib.registers.reading import RegisterRead, problems_frame, read_registers

@@ -15,9 +15,9 @@ import pandas as pd
 
 from pmqa_lib import __version__
 from pmqa_lib.core.catalogue import Indicator
+from pmqa_lib.core.format import NO_DATA
 from pmqa_lib.core.periods import Quarter
-from pmqa_lib.report import charts, narrative, tables
-from pmqa_lib.report import html_blocks as render
+from pmqa_lib.report import charts, html_blocks, narrative, tables
 from pmqa_lib.report.html_blocks import esc
 from pmqa_lib.report.inputs import ReportInputs
 
@@ -71,8 +71,8 @@ def cover(inputs: ReportInputs, generated_at: str | None = None) -> str:
     received = int((status["Status"] != "not returned").sum())
     rejected_rows = int(status["Rows rejected"].sum())
     not_returned = status.loc[status["Status"] == "not returned", "Agency"].tolist()
-    n_missing_ind = int((nodata["This quarter"] == tables.NO_DATA["missing"]).sum())
-    n_rejected_ind = int((nodata["This quarter"] == tables.NO_DATA["rejected"]).sum())
+    n_missing_ind = int((nodata["This quarter"] == NO_DATA["missing"]).sum())
+    n_rejected_ind = int((nodata["This quarter"] == NO_DATA["rejected"]).sum())
     summary = [
         ("Returns received", f"{received} of {len(status)} agencies"),
         ("Returns rejected", f"{rejected_rows} row(s) rejected by validation; "
@@ -92,19 +92,19 @@ def cover(inputs: ReportInputs, generated_at: str | None = None) -> str:
         f'<div class="board">{esc(inputs.board_name)}</div>',
         "<h1>Performance Indicator Report and Scorecard</h1>",
         f'<div class="period">{esc(q.long_label)}</div>',
-        render.definition_list(summary),
+        html_blocks.definition_list(summary),
         "<h3>Data status</h3>",
-        render.table(
+        html_blocks.table(
             status,
             numeric_columns=("Rows accepted", "Rows rejected"),
             caption=f"Agency returns for {q.label}",
         ),  # fmt: skip
     ]
     if len(nodata):
-        body.append(render.table(nodata, caption="Indicators with no data this quarter"))
+        body.append(html_blocks.table(nodata, caption="Indicators with no data this quarter"))
     if len(revisions):
         body.append(
-            render.table(revisions, caption="Earlier values revised by this quarter's returns")
+            html_blocks.table(revisions, caption="Earlier values revised by this quarter's returns")
         )
     body.append(
         '<p class="small">Contents: traffic-light summary; scorecard; exception report; '
@@ -125,10 +125,10 @@ def traffic_light(inputs: ReportInputs, f: pd.DataFrame | None = None) -> str:
         "<p>Level of assurance based on the type of target (E England, SN statistical neighbours, "
         "R regional, L local) and the trend / trajectory (section 4.1.4).</p>"
     )
-    return render.section(
+    return html_blocks.section(
         "Traffic-light summary",
         intro
-        + render.table(
+        + html_blocks.table(
             df,
             rag_columns=rag_cols,
             row_header="Reference",
@@ -149,10 +149,10 @@ def scorecard(inputs: ReportInputs) -> str:
         "Cumulative indicators' YTD is the sum of the quarters so far; snapshot indicators' YTD is "
         "the latest quarter.</p>"
     )
-    return render.section(
+    return html_blocks.section(
         f"Scorecard {q.label}",
         intro
-        + render.table(
+        + html_blocks.table(
             df,
             numeric_columns=nums,
             row_header="Ind ref",
@@ -189,7 +189,7 @@ def exceptions(inputs: ReportInputs) -> str:
             "<p>Every Amber and Red indicator with its trigger and what happens next, and every "
             "indicator where the lead officer's proposed RAG differs from the computed one "
             "(for the Performance Management sub-group to scrutinise, section 4.1.2).</p>"
-            + render.table(
+            + html_blocks.table(
                 df,
                 rag_columns=("RAG (computed)", "RAG (lead officer)"),
                 row_header="Reference",
@@ -197,7 +197,7 @@ def exceptions(inputs: ReportInputs) -> str:
                 col_widths=[11, 19, 11, 11, 12, 17, 9, 17],
             )
         )
-    return render.section(
+    return html_blocks.section(
         "Exception report", body, css_class="section section-break", anchor="exceptions"
     )
 
@@ -209,7 +209,7 @@ def _page_header(ind: Indicator, inputs: ReportInputs, rag: object) -> str:
         '<div class="page-header">'
         f"<div>Theme: <strong>{esc(ind.theme)}</strong> &nbsp; Focus area: <strong>{esc(ind.focus_area)}</strong></div>"
         f"<h3>{esc(ind.ref)} {esc(ind.agency)} - {esc(ind.name)}</h3>"
-        f"<div>Current status: {render.rag_badge(rag)}</div>"
+        f"<div>Current status: {html_blocks.rag_badge(rag)}</div>"
         f"<div>Lead officer: {esc(ind.lead_officer.name)} &nbsp; Partner: {esc(partner)} &nbsp; "
         f"Email: {esc(ind.lead_officer.email) or 'not given'}</div>"
         "</div>"
@@ -276,14 +276,14 @@ def indicator_page(
     if (rag is None or pd.isna(rag)) and status != "ok":
         rag = tables.no_data_text(status)
     parts = [
-        f'<section class="indicator-page" id="{render.anchor_id(main.ref)}">',
+        f'<section class="indicator-page" id="{html_blocks.anchor_id(main.ref)}">',
         _page_header(main, inputs, rag),
     ]
     for ref in refs:
         ind = cat[ref]
         df = tables.indicator_page_table(inputs.measures, ind, q)
         num = [c for c in df.columns if c]
-        parts.append(render.table(df, numeric_columns=num, row_header="",
+        parts.append(html_blocks.table(df, numeric_columns=num, row_header="",
                                   caption=f"{ind.ref} {ind.name} ({ind.unit_label})"))  # fmt: skip
     fmain = f.set_index("indicator").loc[main.ref]
     parts.append(
@@ -328,7 +328,7 @@ def indicator_page(
     elif commentary:
         parts.append(
             '<p class="keep-with-next"><strong>Data commentary:</strong></p>'
-            + render.text_block(commentary, "commentary")
+            + html_blocks.text_block(commentary, "commentary")
         )
     else:
         parts.append("<p><strong>Data commentary:</strong> none given with the return.</p>")
@@ -338,13 +338,13 @@ def indicator_page(
     parts.append(
         f"<p><strong>Why this indicator is monitored:</strong> {esc(main.why_monitored)}</p>"
     )
-    actions = render.split_actions(crow["actions"]) if crow is not None else []
+    actions = html_blocks.split_actions(crow["actions"]) if crow is not None else []
     timescale = crow["action_timescale"] if crow is not None else ""
     if actions:
         acts = pd.DataFrame(
             {"Actions to improve": actions, "Timescale": [timescale] * len(actions)}
         )
-        parts.append(render.table(acts, css_class="data actions"))
+        parts.append(html_blocks.table(acts, css_class="data actions"))
     else:
         parts.append("<p><strong>Actions to improve:</strong> none given with the return.</p>")
     audits = audits_for(inputs, main.ref)
@@ -456,18 +456,20 @@ def registers_section(inputs: ReportInputs) -> str:
     except Exception as exc:  # registers must never stop the quarter's report
         log.warning("registers not shown: %s", exc)
         body = f'<div class="placeholder"><p>Registers not available: {esc(exc)}</p></div>'
-        return render.section(
+        return html_blocks.section(
             "Registers", body, css_class="section section-break", anchor="registers"
         )
     body = []
     for title, df in (tables_by_title or {}).items():
-        body.append(render.heading(title, 3))
+        body.append(html_blocks.heading(title, 3))
         if df is None or len(df) == 0:
             body.append("<p>None.</p>")
         else:
             rag_cols = [c for c in df.columns if "RAG" in str(c)]
-            body.append(render.table(df.astype(object).where(df.notna(), ""), rag_columns=rag_cols))
-    return render.section(
+            body.append(
+                html_blocks.table(df.astype(object).where(df.notna(), ""), rag_columns=rag_cols)
+            )
+    return html_blocks.section(
         "Registers", "".join(body), css_class="section section-break", anchor="registers"
     )
 

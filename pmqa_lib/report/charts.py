@@ -24,8 +24,8 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from pmqa_lib.core.catalogue import Indicator  # noqa: E402
+from pmqa_lib.core.format import format_number  # noqa: E402
 from pmqa_lib.core.periods import Quarter  # noqa: E402
-from pmqa_lib.report.tables import format_number  # noqa: E402
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,9 @@ import numpy as np
 import pandas as pd
 
 from pmqa_lib.core.catalogue import Indicator
+from pmqa_lib.core.format import NO_DATA, format_number
 from pmqa_lib.core.periods import Quarter
-from pmqa_lib.report import board_pages as report_pages
-from pmqa_lib.report import charts, narrative, tables
-from pmqa_lib.report import html_blocks as render
+from pmqa_lib.report import board_pages, charts, html_blocks, narrative, tables
 from pmqa_lib.report.html_blocks import esc
 from pmqa_lib.report.inputs import ReportInputs, read_table
 
@@ -31,16 +30,16 @@ def _arow(inputs: ReportInputs, ref: str) -> pd.Series | None:
 def header(inputs: ReportInputs, ind: Indicator) -> str:
     arow = _arow(inputs, ind.ref)
     rag = arow.get("rag") if arow is not None else None
-    f = report_pages.facts(inputs).set_index("indicator").loc[ind.ref]
+    f = board_pages.facts(inputs).set_index("indicator").loc[ind.ref]
     return (
         f'<section class="cover short"><div class="board">{esc(inputs.board_name)}</div>'
         f"<h1>Drill-down: {esc(ind.ref)} {esc(ind.name)}</h1>"
         f'<div class="period">{esc(inputs.quarter.long_label)}</div>'
-        + report_pages._page_header(ind, inputs, rag)
+        + board_pages._page_header(ind, inputs, rag)
         + '<div class="narrative"><h4>What the data say</h4>'
         + "".join(f"<p>{esc(s)}</p>" for s in narrative.sentences(f))
         + "</div>"
-        + render.definition_list(
+        + html_blocks.definition_list(
             [
                 ("What good looks like", ind.what_good_looks_like),
                 ("Further assurance", ind.further_assurance),
@@ -54,12 +53,12 @@ def header(inputs: ReportInputs, ind: Indicator) -> str:
 
 def history(inputs: ReportInputs, ind: Indicator) -> str:
     """Every quarter's figure and the SPC chart with the rules that fired marked."""
-    series = report_pages.chart_series(inputs, ind)  # one point per year for an annual indicator
+    series = board_pages.chart_series(inputs, ind)  # one point per year for an annual indicator
     parts = []
     if len(series):
-        spc = report_pages.spc_for(series, ind)
+        spc = board_pages.spc_for(series, ind)
         fig = charts.indicator_chart(
-            series, ind, report_pages._comparators(_arow(inputs, ind.ref)), spc, mark_rules=True,
+            series, ind, board_pages._comparators(_arow(inputs, ind.ref)), spc, mark_rules=True,
             height=3.4,
         )  # fmt: skip
         parts.append(charts.img_tag(fig, charts.chart_alt_text(series, ind) + " SPC rules marked."))
@@ -68,7 +67,7 @@ def history(inputs: ReportInputs, ind: Indicator) -> str:
             fired = fired[fired["rules"].fillna("").ne("")]
             if len(fired):
                 parts.append(
-                    render.table(
+                    html_blocks.table(
                         pd.DataFrame(
                             {
                                 "Quarter": [Quarter.parse(p).label for p in fired["period"]],
@@ -88,9 +87,9 @@ def history(inputs: ReportInputs, ind: Indicator) -> str:
         hist = hist[hist["Quarter"].isin(covers)].copy()
         hist.insert(1, "Result for", hist["Quarter"].map(covers))
         hist = hist.rename(columns={"Quarter": "Returned in"})
-    parts.append(render.table(hist, numeric_columns=("Value", "Numerator", "Denominator", "Target"),
+    parts.append(html_blocks.table(hist, numeric_columns=("Value", "Numerator", "Denominator", "Target"),
                               caption=f"Full history of {ind.ref}"))  # fmt: skip
-    return render.section("Full history and SPC", "".join(parts))
+    return html_blocks.section("Full history and SPC", "".join(parts))
 
 
 def comparator_rows(arow: pd.Series | None, ind: Indicator) -> pd.DataFrame:
@@ -129,21 +128,21 @@ def comparators(inputs: ReportInputs, ind: Indicator) -> str:
     arow = _arow(inputs, ind.ref)
     rows = comparator_rows(arow, ind)
     if arow is None or rows["value"].isna().all():
-        return render.section("Comparators", "<p>No value this quarter to compare.</p>")
+        return html_blocks.section("Comparators", "<p>No value this quarter to compare.</p>")
     rows["name"] = rows["name"].where(rows["name"] != "Calderdale", inputs.catalogue.la_name)
     p = ind.precision
     shown = pd.DataFrame({
         "": rows["name"],
-        "Value": [tables.format_number(v, p) for v in rows["value"]],
+        "Value": [format_number(v, p) for v in rows["value"]],
         "95% interval": [
-            f"{tables.format_number(lo, p)} to {tables.format_number(hi, p)}"
+            f"{format_number(lo, p)} to {format_number(hi, p)}"
             if pd.notna(lo) and pd.notna(hi) else "no interval (no counts)"
             for lo, hi in zip(rows["lower"], rows["upper"], strict=True)
         ],
         "Compared with the authority": rows["status"].fillna(""),
         "Source": rows["source"].fillna(""),
     })  # fmt: skip
-    body = render.table(shown, numeric_columns=("Value",))
+    body = html_blocks.table(shown, numeric_columns=("Value",))
     if len(rows) > 1 or rows["lower"].notna().any():
         body = (
             charts.img_tag(
@@ -154,18 +153,18 @@ def comparators(inputs: ReportInputs, ind: Indicator) -> str:
         )
     if len(rows) == 1:
         body += "<p>No published England, statistical-neighbour or regional figure for this indicator.</p>"
-    return render.section("Comparators with confidence intervals", body)
+    return html_blocks.section("Comparators with confidence intervals", body)
 
 
 def contributions(inputs: ReportInputs, ind: Indicator) -> str:
     obs = inputs.observations
     if obs.empty or "agency" not in obs:
-        return render.section("Each agency's contribution", "<p>No returns to break down.</p>")
+        return html_blocks.section("Each agency's contribution", "<p>No returns to break down.</p>")
     o = obs[(obs["indicator"] == ind.ref) & obs["period"].astype(str).str.match(r"^\d{4}Q[1-4]$")]
     agencies = sorted(o["agency"].dropna().unique())
     if len(agencies) <= 1:
         who = agencies[0] if agencies else ind.agency
-        return render.section(
+        return html_blocks.section(
             "Each agency's contribution",
             f"<p>Only one agency reports this indicator: {esc(who)}.</p>",
         )
@@ -174,13 +173,17 @@ def contributions(inputs: ReportInputs, ind: Indicator) -> str:
         ["label", "agency", "value"]
     ]
     fig = charts.contribution_chart(c, ind)
-    return render.section("Each agency's contribution", charts.img_tag(fig, f"{ind.ref} by agency"))
+    return html_blocks.section(
+        "Each agency's contribution", charts.img_tag(fig, f"{ind.ref} by agency")
+    )
 
 
 def linked(inputs: ReportInputs, ind: Indicator) -> str:
     refs = [ind.ref, *[r for r in ind.linked if r in inputs.catalogue.indicators]]
     if len(refs) == 1:
-        return render.section("Linked indicators", "<p>No linked indicators in the catalogue.</p>")
+        return html_blocks.section(
+            "Linked indicators", "<p>No linked indicators in the catalogue.</p>"
+        )
     series = {r: charts.series_frame(inputs.measures, r, inputs.quarter) for r in refs}
     fig = charts.linked_chart(series, {r: inputs.catalogue[r] for r in refs})
     alt = f"Small multiples of {', '.join(refs)} by quarter, each with its target."
@@ -190,7 +193,7 @@ def linked(inputs: ReportInputs, ind: Indicator) -> str:
         "Indicator": [inputs.catalogue[r].name for r in refs],
         "This quarter": [
             tables.value_text(a.loc[r, "value"], inputs.catalogue[r].precision, a.loc[r, "status"])
-            if r in a.index else tables.NO_DATA["missing"] for r in refs
+            if r in a.index else NO_DATA["missing"] for r in refs
         ],
         "RAG": [
             a.loc[r, "rag"] if r in a.index and isinstance(a.loc[r, "rag"], str) and a.loc[r, "rag"]
@@ -201,8 +204,9 @@ def linked(inputs: ReportInputs, ind: Indicator) -> str:
             if r in a.index else "" for r in refs
         ],
     })  # fmt: skip
-    return render.section(
-        "Linked indicators", charts.img_tag(fig, alt) + render.table(rows, rag_columns=("RAG",))
+    return html_blocks.section(
+        "Linked indicators",
+        charts.img_tag(fig, alt) + html_blocks.table(rows, rag_columns=("RAG",)),
     )
 
 
@@ -242,10 +246,12 @@ def rag_history(inputs: ReportInputs, ind: Indicator) -> pd.DataFrame:
 def commentary_history(inputs: ReportInputs, ind: Indicator) -> str:
     df = rag_history(inputs, ind)
     if df.empty:
-        return render.section("Commentary and RAG history", "<p>No returns for this indicator.</p>")
-    return render.section(
+        return html_blocks.section(
+            "Commentary and RAG history", "<p>No returns for this indicator.</p>"
+        )
+    return html_blocks.section(
         "Commentary and RAG history",
-        render.table(
+        html_blocks.table(
             df, rag_columns=("RAG (computed)", "RAG (lead officer)"), row_header="Quarter"
         ),
     )
@@ -261,8 +267,10 @@ def triggers(inputs: ReportInputs, ind: Indicator) -> str:
             ("Assurance", arow.get("assurance")),
             ("Disagreement with lead officer", arow.get("disagreement_note") or "none"),
         ]
-        parts.append(render.definition_list([(k, v if pd.notna(v) else "none") for k, v in pairs]))
-    audits = report_pages.audits_for(inputs, ind.ref)
+        parts.append(
+            html_blocks.definition_list([(k, v if pd.notna(v) else "none") for k, v in pairs])
+        )
+    audits = board_pages.audits_for(inputs, ind.ref)
     parts.append(f"<p><strong>Audits:</strong> {esc(audits or 'no audit scheduled')}</p>")
-    parts.append(report_pages.footer(inputs))
-    return render.section("Triggers and audits", "".join(parts))
+    parts.append(board_pages.footer(inputs))
+    return html_blocks.section("Triggers and audits", "".join(parts))

@@ -14,8 +14,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-RAGS = ("Red", "Amber", "Green")
-NO_DATA_PREFIX = "no data"
+from pmqa_lib.core.format import NO_DATA_PREFIX, RAGS
 
 
 def esc(value: object) -> str:

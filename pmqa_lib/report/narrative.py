@@ -22,8 +22,9 @@ import pandas as pd
 
 from pmqa_lib.analytics.trend import DETERIORATING, IMPROVING, STEADY
 from pmqa_lib.core.catalogue import Catalogue
+from pmqa_lib.core.format import format_number, no_data_text
 from pmqa_lib.core.periods import Quarter
-from pmqa_lib.report.tables import _bool, format_number, no_data_text, period_text
+from pmqa_lib.report.tables import _bool, period_text
 
 NOUNS = {
     "rate_per_10k": "The rate",

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from pmqa_lib.core.files import PROJECT_ROOT, Paths, atomic_path, write_text
+from pmqa_lib.core.format import format_number
 from pmqa_lib.public import sources as public
 from pmqa_lib.public.comparators import add_labels, comparator_rows
 
@@ -353,35 +354,32 @@ def profile_data(
 # Presentation helpers (used by the notebook)
 
 
-def _fmt(v: float, dp: int) -> str:
-    if v is None or pd.isna(v):
-        return ""
-    r = float(public.round_half_away(np.array([v]), dp)[0])
-    return f"{r:,.{dp}f}"
-
-
 def summary_table(data: ProfileData) -> pd.DataFrame:
     """The summary as a display table (rounded half away from zero to each measure's precision)."""
     s = data.summary
     rows = []
     for r in s.itertuples():
         dp = int(r.precision)
-        la_text = r.text if isinstance(r.text, str) and r.text else _fmt(r.LA, dp)
-        ci = f"{_fmt(r.lower, dp)} to {_fmt(r.upper, dp)}" if pd.notna(r.lower) else ""
+        la_text = r.text if isinstance(r.text, str) and r.text else format_number(r.LA, dp)
+        ci = (
+            f"{format_number(r.lower, dp)} to {format_number(r.upper, dp)}"
+            if pd.notna(r.lower)
+            else ""
+        )
         rows.append({
             "Measure": r.title,
             "Year": r.fy_label,
             data.la.name: la_text,
             "95% interval": ci,
-            "England": r.England_text or _fmt(r.England, dp),
-            "Region": r.Region_text or _fmt(r.Region, dp),
-            "Neighbours (mean)": _fmt(r.SN, dp) + (f" ({r.n_neighbours} of {len(data.neighbours)})" if pd.notna(r.SN) else ""),
+            "England": r.England_text or format_number(r.England, dp),
+            "Region": r.Region_text or format_number(r.Region, dp),
+            "Neighbours (mean)": format_number(r.SN, dp) + (f" ({r.n_neighbours} of {len(data.neighbours)})" if pd.notna(r.SN) else ""),
             "vs England": r.vs_england,
             "vs neighbours": r.vs_sn,
             "Rank": f"{r.rank} of {r.n_ranked}" if pd.notna(r.rank) else "",
             "Quartile": r.quartile_band,
             "Polarity": {"high": "high is good", "low": "low is good"}.get(r.polarity, "none"),
-            "Change on last year": _fmt(r.change_prev, dp),
+            "Change on last year": format_number(r.change_prev, dp),
             "Trend": _trend_text(r),
         })  # fmt: skip
     return pd.DataFrame(rows)
@@ -500,7 +498,7 @@ def build_profile(la: str, paths: Paths, model: str = "2021") -> dict:
         la (LocalAuthority), slug, html, pdf, notebook (paths), summary (DataFrame, as written
         by the notebook to ``<slug>_summary.csv``), seconds.
     """
-    from pmqa_lib.report import publish as export
+    from pmqa_lib.report import publish
 
     t0 = time.perf_counter()
     folder = public.require_public_dir(paths.public_dir)
@@ -512,14 +510,16 @@ def build_profile(la: str, paths: Paths, model: str = "2021") -> dict:
     params = {"la": auth.old_code, "model": str(model), "public_dir": str(folder),
               "reports_dir": str(paths.reports_dir)}  # fmt: skip
     with atomic_path(nb_path) as tmp:
-        export.execute_notebook(NOTEBOOK, tmp, params, failed_dir=out_dir / "failed", kernel=KERNEL)
-    page = export.notebook_to_html(
+        publish.execute_notebook(
+            NOTEBOOK, tmp, params, failed_dir=out_dir / "failed", kernel=KERNEL
+        )
+    page = publish.notebook_to_html(
         nb_path, title=f"{auth.name}: children's social care benchmark profile"
     )
     html_path = write_text(page, out_dir / f"{auth.slug}.html")
     pdf_path = out_dir / f"{auth.slug}.pdf"
     with atomic_path(pdf_path) as tmp:
-        export.html_to_pdf(page, tmp)
+        publish.html_to_pdf(page, tmp)
     summary = pd.read_csv(out_dir / f"{auth.slug}_summary.csv", dtype={"text": "str", "la_code": "str"},
                           keep_default_na=False, na_values={"LA": [""], "England": [""], "SN": [""]})  # fmt: skip
     seconds = time.perf_counter() - t0

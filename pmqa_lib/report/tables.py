@@ -14,11 +14,15 @@ import math
 import numpy as np
 import pandas as pd
 
-from pmqa_lib.analytics import measures
-from pmqa_lib.analytics.assessment import annual_due_ordinal, annual_period_label, annual_slot
-from pmqa_lib.analytics.measures import NO_DATA
 from pmqa_lib.core.catalogue import ANNUAL_DUE_QUARTER, Catalogue, Indicator
-from pmqa_lib.core.periods import Quarter, financial_year_label
+from pmqa_lib.core.format import NO_DATA, RAGS, format_number, no_data_text
+from pmqa_lib.core.periods import (
+    Quarter,
+    annual_due_ordinal,
+    annual_period_label,
+    annual_slot,
+    financial_year_label,
+)
 
 NOT_APPLICABLE = "NA"
 NOT_YET_DUE = "not yet due"
@@ -28,34 +32,6 @@ POLARITY_WORD = {"high": "High", "low": "Low"}
 
 # ---------------------------------------------------------------------------------------
 # Numbers and missing values
-
-
-def round_half_away(value: float, precision: int) -> float:
-    """One value rounded half away from zero (``2.25 -> 2.3``); NaN or non-numbers give NaN.
-
-    A scalar front to :func:`pmqa_lib.analytics.measures.round_half_away`, the one rounding rule.
-    """
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return float("nan")
-    return float(measures.round_half_away(v, int(precision)))
-
-
-def format_number(value: object, precision: int) -> str:
-    """``65 -> "65.0"`` at precision 1, ``1234 -> "1,234"`` at 0; missing gives ``""``."""
-    if value is None:
-        return ""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return ""
-    if math.isnan(v):
-        return ""
-    r = round_half_away(v, precision)
-    if r == 0:
-        r = 0.0  # no "-0.0"
-    return f"{r:,.{int(precision)}f}"
 
 
 def due_this_quarter(indicator: Indicator, quarter: Quarter) -> bool:
@@ -80,7 +56,7 @@ def period_text(label: object) -> str:
 def annual_results(measures: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     """An annual indicator's results, one row per annual period, oldest first.
 
-    Columns: ``slot`` (the financial year of the due quarter, :func:`pmqa_lib.analytics.assessment.annual_slot`),
+    Columns: ``slot`` (the financial year of the due quarter, :func:`pmqa_lib.core.periods.annual_slot`),
     ``label`` ("2014/15 (school year)", "calendar 2014"), ``period`` (the quarter of the return
     that carried it), value, target, target_met, status. A period whose due return was rejected or
     missing keeps its row with that status; quarters between due quarters are not periods.
@@ -100,13 +76,6 @@ def annual_results(measures: pd.DataFrame, indicator: Indicator) -> pd.DataFrame
     if "status" not in r:
         r["status"] = np.where(r["_has"], "ok", "missing")
     return r[cols].reset_index(drop=True)
-
-
-def no_data_text(status: object) -> str:
-    """The words shown instead of a missing value: ``rejected -> "no data: return rejected"``."""
-    if status is None or (isinstance(status, float) and math.isnan(status)) or status == "ok":
-        return "no data"
-    return NO_DATA.get(str(status), f"no data: {status}")
 
 
 def value_text(value: object, precision: int, status: object = None, note: object = None) -> str:
@@ -422,7 +391,7 @@ def exception_report(assurance: pd.DataFrame, catalogue: Catalogue) -> pd.DataFr
 def rag_counts(assurance: pd.DataFrame) -> dict[str, int]:
     """How many indicators are Red, Amber, Green (and not rated) this quarter."""
     counts = assurance["rag"].fillna("not rated").value_counts()
-    return {k: int(counts.get(k, 0)) for k in ("Red", "Amber", "Green", "not rated")}
+    return {k: int(counts.get(k, 0)) for k in (*RAGS, "not rated")}
 
 
 # ---------------------------------------------------------------------------------------
