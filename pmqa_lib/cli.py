@@ -84,7 +84,7 @@ def cmd_templates(args) -> int:
 
 
 def cmd_reminders(args) -> int:
-    from pmqa_lib.registers import status as registers
+    from pmqa_lib.registers import stage as registers
 
     return registers.run_reminders(_quarter(args.quarter), _paths(), days=args.days)
 

@@ -36,12 +36,26 @@ def stage(name: str, quarter: Quarter | str) -> Iterator[dict]:
     print(f"[{name:<9}] {quarter}:{detail} ({time.perf_counter() - t0:.1f} s)", flush=True)
 
 
+def validate(quarter: Quarter, paths: Paths, strict: bool = False):
+    """Validate the quarter's returns and write every validation output; return the outcome.
+
+    The data tables first (:func:`pmqa_lib.validate.stage.validate_quarter`), then the HTML report
+    (presentation), then ``validation.json``, the Makefile's target, last.
+    """
+    from pmqa_lib.report import validation_pages
+    from pmqa_lib.validate import stage as validation
+
+    outcome = validation.validate_quarter(quarter, paths, strict=strict)
+    if outcome.catalogue is not None:
+        validation_pages.write(outcome, quarter, paths)
+    validation.write_result(outcome, paths)
+    return outcome
+
+
 def run_validate(quarter: Quarter, paths: Paths, strict: bool = False) -> int:
     """Ingest and validate the quarter's returns; build the value history."""
-    from pmqa_lib.validate import return_rules as validation
-
     with stage("validate", quarter) as info:
-        outcome = validation.run(quarter, paths, strict=strict)
+        outcome = validate(quarter, paths, strict=strict)
         info["detail"] = (
             f"{outcome.files_received} files, {outcome.files_rejected} rejected whole, "
             f"{outcome.rows_accepted} rows accepted, {outcome.rows_rejected} rejected, "
@@ -56,7 +70,7 @@ def run_process(quarter: Quarter, paths: Paths) -> int:
     from pmqa_lib.core import reference
     from pmqa_lib.core.catalogue import load_catalogue
     from pmqa_lib.public import comparators
-    from pmqa_lib.registers import status as registers
+    from pmqa_lib.registers import stage as registers
     from pmqa_lib.validate import observations
 
     out = paths.processed_dir(quarter)

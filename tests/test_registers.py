@@ -13,8 +13,10 @@ import pytest
 from pmqa_lib.core.catalogue import load_catalogue
 from pmqa_lib.core.files import PROJECT_ROOT, Paths
 from pmqa_lib.core.periods import Quarter
+from pmqa_lib.registers import stage
 from pmqa_lib.registers import status as registers
 from pmqa_lib.registers.reading import read_registers
+from pmqa_lib.report import register_tables
 
 Q2 = Quarter.parse("2015Q2")  # 1 July to 30 September 2015
 SHIPPED = PROJECT_ROOT / "data" / "raw" / "registers"
@@ -195,18 +197,18 @@ def paths(tmp_path):
 
 
 def test_run_writes_every_table_and_the_status_json(paths):
-    outcome = registers.run(Q2, paths, assurance=_assurance_forced_red())
+    outcome = stage.run(Q2, paths, assurance=_assurance_forced_red())
     out = paths.processed_dir(Q2)
-    for name in registers.OUTPUT_FILES.values():
+    for name in stage.OUTPUT_FILES.values():
         assert (out / name).exists(), name
-    status = json.loads((out / registers.STATUS_FILE).read_text())
+    status = json.loads((out / stage.STATUS_FILE).read_text())
     assert status["as_at"] == "2015-09-30"
     assert status["rolling_reports_overdue"] == ["RR08", "RR32"]
     assert status["proposed_audits"] == ["2.2"]
     assert status["problems"]["errors"] == 1 and outcome.n_rejected == 1
     assert "2 report(s) overdue" in outcome.summary
 
-    tables = registers.report_tables(Q2, paths)
+    tables = register_tables.report_tables(Q2, paths)
     due = tables["Rolling reports due, overdue or deferred (Appendix 2)"]
     assert due["Status"].iloc[:2].tolist() == ["overdue", "overdue"]  # overdue first
     assert "Children Looked After" in due["Report"].tolist()
@@ -214,19 +216,20 @@ def test_run_writes_every_table_and_the_status_json(paths):
     overdue = tables["Audit actions past their target date (Appendix 4)"]
     assert overdue["Action"].str[:20].tolist() == ["Performance Manageme", "Brief duty inspector"]
 
-    linked = registers.audits_for_indicator(Q2, paths, "2.2")
+    linked = register_tables.audits_for_indicator(Q2, paths, "2.2")
     assert linked["ref"].tolist() == ["MAA 1.", "MAA17", "PROPOSED 2.2"]
     assert linked["kind"].tolist() == ["scheduled", "scheduled", "proposed"]
     # the report's call order (quarter, ref, paths) works too
     assert (
-        registers.audits_for_indicator(Q2, "2.2", paths)["ref"].tolist() == linked["ref"].tolist()
+        register_tables.audits_for_indicator(Q2, "2.2", paths)["ref"].tolist()
+        == linked["ref"].tolist()
     )
 
 
 def test_bad_register_never_stops_the_run(paths):
     shutil.copy(BAD / "bad_date.csv", paths.registers / "rolling_reports.csv")
     (paths.registers / "impact_log.csv").write_bytes(b"")
-    outcome = registers.run(Q2, paths)
+    outcome = stage.run(Q2, paths)
     problems = pd.read_csv(paths.processed_dir(Q2) / "registers_problems.csv")
     messages = problems.loc[problems["severity"] == "error", "message"].tolist()
     assert any(
@@ -240,7 +243,7 @@ def test_bad_register_never_stops_the_run(paths):
 
 
 def test_reminders_in_the_next_30_days(paths, capsys):
-    assert registers.run_reminders(Q2, paths, days=30) == 0
+    assert stage.run_reminders(Q2, paths, days=30) == 0
     path = paths.report_dir(Q2) / "reminders_next_30_days.csv"
     assert str(path) in capsys.readouterr().out
     rem = pd.read_csv(path)
@@ -263,7 +266,7 @@ def test_status_as_at_any_date_from_the_shipped_registers():
     from pmqa_lib.core.files import PROJECT_ROOT, Paths
 
     paths = Paths(PROJECT_ROOT / "data", PROJECT_ROOT / "reports")
-    t = registers.as_at_status(paths, dt.date(2015, 6, 30))
+    t = stage.as_at_status(paths, dt.date(2015, 6, 30))
     r = t["rolling_reports"]
     pf = r[r["report"] == "Private Fostering"].iloc[0]
     assert (pf["status"], int(pf["times_deferred"])) == ("deferred", 1)

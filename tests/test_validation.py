@@ -10,9 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pmqa_lib import pipeline
 from pmqa_lib.core.catalogue import load_catalogue
 from pmqa_lib.core.files import PROJECT_ROOT, Paths, sha256_file
-from pmqa_lib.validate import ingest
+from pmqa_lib.core.periods import Quarter
+from pmqa_lib.validate import ingest, stage
 from pmqa_lib.validate import return_rules as validation
 
 HERE = Path(__file__).parent
@@ -169,7 +171,7 @@ def _hashes(*folders: Path) -> dict[str, str]:
 def test_quarter_with_one_broken_return_still_reports(tmp_path, capfd):
     paths = _quarter_dir(tmp_path)
     before = _hashes(paths.raw, CORPUS, PROJECT_ROOT / "data" / "raw")
-    outcome = validation.run("2015Q2", paths)
+    outcome = pipeline.validate(Quarter.parse("2015Q2"), paths)
     assert (
         _hashes(paths.raw, CORPUS, PROJECT_ROOT / "data" / "raw") == before
     )  # no raw file changed
@@ -215,19 +217,19 @@ def test_quarter_with_one_broken_return_still_reports(tmp_path, capfd):
 
 def test_strict_fails_on_rejection_and_no_returns_fail(tmp_path):
     paths = _quarter_dir(tmp_path)
-    assert validation.run("2015Q2", paths, strict=True).exit_code == 1
+    assert pipeline.validate(Quarter.parse("2015Q2"), paths, strict=True).exit_code == 1
     (paths.raw / "2015Q3").mkdir()
-    assert validation.run("2015Q3", paths).exit_code == 1  # no returns at all
+    assert pipeline.validate(Quarter.parse("2015Q3"), paths).exit_code == 1  # no returns at all
 
 
 def test_broken_catalogue_is_non_zero(tmp_path):
     paths = _quarter_dir(tmp_path)
     paths.catalogue_file.write_text("board: [")
-    assert validation.run("2015Q2", paths).exit_code == 1
+    assert pipeline.validate(Quarter.parse("2015Q2"), paths).exit_code == 1
 
 
 def test_suites_are_stable_files_without_ids():
-    for p in validation.suite_files():
+    for p in stage.suite_files():
         text = p.read_text(encoding="utf-8")
         assert '"id"' not in text
         suite = json.loads(text)
@@ -253,8 +255,8 @@ def test_shipped_example_quarters_are_clean_apart_from_planted_faults(tmp_path):
     paths = Paths(PROJECT_ROOT / "data", tmp_path / "reports")
     catalogue = load_catalogue(paths.catalogue_file)
     before = _hashes(SHIPPED)
-    _, files, failures, accepted, rejected = validation._validate_history(
-        paths, validation.Quarter.parse("2015Q4"), catalogue
+    _, files, failures, accepted, rejected = stage._validate_history(
+        paths, Quarter.parse("2015Q4"), catalogue
     )
     assert _hashes(SHIPPED) == before
     planted = pd.read_csv(SHIPPED / "reference" / "planted_faults.csv", dtype=str)
@@ -289,7 +291,7 @@ def test_shipped_2015Q2_revision_is_recorded(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(SHIPPED, data / "raw")
     paths = Paths(data, tmp_path / "reports")
-    outcome = validation.run("2015Q2", paths)
+    outcome = pipeline.validate(Quarter.parse("2015Q2"), paths)
     assert outcome.exit_code == 0
     planted = pd.read_csv(SHIPPED / "reference" / "planted_faults.csv", dtype=str)
     rev = planted[(planted["fault"] == "revision") & planted["file"].str.contains("2015Q2")].iloc[0]

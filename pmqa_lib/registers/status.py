@@ -23,66 +23,24 @@ date the note starts with (``24.11.15 ...``); a note dated after ``D`` has no ag
 Closing the loop (section 4.1.2): an indicator whose trigger is ``audit`` becomes a proposed audit
 with its evidence written into the Appendix 4 proposal fields (:func:`proposed_audits`).
 
-Entry points for the pipeline and the report: :func:`run`, :func:`report_tables`,
-:func:`audits_for_indicator`, :func:`run_reminders`.
+Pure rules, DataFrames in and out. The stage that reads the registers and writes the status tables
+is :mod:`pmqa_lib.registers.stage`; what the report shows of them is
+:mod:`pmqa_lib.report.register_tables`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from pmqa_lib.core.files import Paths, write_csv, write_json
 from pmqa_lib.core.format import format_value
 from pmqa_lib.core.periods import Quarter
 from pmqa_lib.registers.dates import DateTextError, all_dates_in_text, leading_note_date
-from pmqa_lib.registers.reading import RegisterRead, problems_frame, read_registers
 
 log = logging.getLogger(__name__)
-
-OUTPUT_FILES = {
-    "rolling_reports": "registers_rolling_reports.csv",
-    "audits": "registers_audits.csv",
-    "proposals": "registers_proposals.csv",
-    "actions": "registers_actions.csv",
-    "learning": "registers_learning.csv",
-    "impact": "registers_impact.csv",
-    "problems": "registers_problems.csv",
-    "proposed_audits": "proposed_audits.csv",
-}
-STATUS_FILE = "registers_status.json"
-
-
-@dataclass
-class RegisterOutcome:
-    """What :func:`run` did for one quarter."""
-
-    quarter: Quarter
-    as_at: dt.date
-    tables: dict[str, pd.DataFrame]
-    problems: pd.DataFrame
-    files: list[Path] = field(default_factory=list)
-
-    @property
-    def summary(self) -> str:
-        """One line for the pipeline's stage log."""
-        counts = self.tables["rolling_reports"]["status"].value_counts()
-        return (
-            f"{counts.get('overdue', 0)} report(s) overdue, {counts.get('deferred', 0)} deferred, "
-            f"{int(self.tables['audits']['no_report'].sum())} audit(s) with no report, "
-            f"{int(self.tables['actions']['past_target_date'].sum())} action(s) past target, "
-            f"{len(self.tables['proposed_audits'])} proposed audit(s), "
-            f"{self.n_rejected} register row(s) rejected"
-        )
-
-    @property
-    def n_rejected(self) -> int:
-        return int((self.problems["severity"] == "error").sum()) if len(self.problems) else 0
 
 
 # ---------------------------------------------------------------------------------------
@@ -493,212 +451,6 @@ def _is_quarter(p: object) -> bool:
 # I/O-facing entry points
 
 
-def _indicators(paths: Paths):
-    from pmqa_lib.core.catalogue import CatalogueError, load_catalogue
-
-    try:
-        cat = load_catalogue(paths.catalogue_file)
-    except (CatalogueError, OSError) as exc:
-        log.warning("registers: catalogue not read (%s); linked indicators not checked", exc)
-        return None
-    return cat
-
-
-def read_and_status(paths: Paths, as_at: dt.date, quarter: Quarter | None = None,
-                    catalogue=None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, dict[str, RegisterRead]]:  # fmt: skip
-    """Read every register under ``paths.registers`` and compute status as at ``as_at``."""
-    refs = set(catalogue.indicators) if catalogue is not None else None
-    reads = read_registers(paths.registers, refs)
-    tables = status_tables({k: r.frame for k, r in reads.items()}, as_at, quarter)
-    return tables, problems_frame(reads), reads
-
-
-def _for_csv(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for c in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[c]):
-            out[c] = out[c].dt.strftime("%Y-%m-%d")
-    return out
-
-
-def _counts(df: pd.DataFrame) -> dict[str, int]:
-    return (
-        {str(k): int(v) for k, v in df["status"].value_counts().sort_index().items()}
-        if len(df)
-        else {}
-    )
-
-
-def run(quarter: Quarter, paths: Paths, assurance: pd.DataFrame | None = None) -> RegisterOutcome:
-    """Read and check every register, compute status as at the quarter end, write the tables.
-
-    Bad rows are rejected with messages (``registers_problems.csv``); nothing here stops the
-    quarter's report. ``assurance`` defaults to ``data/processed/<Q>/assurance.csv`` when it
-    exists; its ``audit`` triggers become ``proposed_audits.csv``.
-    """
-    quarter = Quarter.parse(quarter)
-    as_at = quarter.end
-    catalogue = _indicators(paths)
-    tables, problems, _ = read_and_status(paths, as_at, quarter, catalogue)
-    out_dir = paths.processed_dir(quarter)
-    if assurance is None and (out_dir / "assurance.csv").exists():
-        assurance = pd.read_csv(out_dir / "assurance.csv", dtype={"indicator": str})
-    tables["proposed_audits"] = proposed_audits(assurance, catalogue, tables["audits"])
-    tables["problems"] = problems
-    files = [write_csv(_for_csv(df), out_dir / OUTPUT_FILES[name]) for name, df in tables.items()]
-    summary = {
-        "quarter": quarter.code, "label": quarter.label, "as_at": as_at.isoformat(),
-        "status_counts": {k: _counts(v) for k, v in tables.items() if "status" in v.columns},
-        "rolling_reports_overdue": tables["rolling_reports"].loc[lambda t: t["status"] == "overdue", "ref"].tolist(),
-        "audits_no_report": tables["audits"].loc[lambda t: t["no_report"], "ref"].tolist(),
-        "actions_past_target_date": int(tables["actions"]["past_target_date"].sum()),
-        "proposed_audits": tables["proposed_audits"]["indicator"].tolist(),
-        "problems": {"errors": int((problems["severity"] == "error").sum()),
-                     "warnings": int((problems["severity"] == "warning").sum()),
-                     "messages": problems["message"].tolist()},
-        "files": {k: OUTPUT_FILES[k] for k in tables},
-    }  # fmt: skip
-    files.append(write_json(summary, out_dir / STATUS_FILE))
-    outcome = RegisterOutcome(quarter, as_at, tables, problems, files)
-    log.debug("registers %s: %d rolling reports, %d audits, %d actions; %d row(s) rejected",
-             quarter.code, len(tables["rolling_reports"]), len(tables["audits"]),
-             len(tables["actions"]), outcome.n_rejected)  # fmt: skip
-    return outcome
-
-
-def _read_processed(paths: Paths, quarter: Quarter, name: str) -> pd.DataFrame:
-    path = paths.processed_dir(quarter) / OUTPUT_FILES[name]
-    if not path.exists():
-        raise FileNotFoundError(
-            f"{path} not found: run the registers step for {quarter.code} first"
-        )
-    return pd.read_csv(
-        path, dtype={"indicator": str, "linked_indicators": str}, keep_default_na=True
-    )
-
-
-HEADINGS = {
-    "ref": "Ref", "report": "Report", "due_to": "Due to", "named_lead": "Lead",
-    "dates_due": "Due (as written)", "due_date": "Due date", "current_due_date": "Now due",
-    "new_due_date": "Deferred to", "times_deferred": "Times deferred", "status": "Status",
-    "days_overdue": "Days overdue", "date_completed": "Completed", "progress_rag": "RAG",
-    "comment_next_steps": "Comment / next steps", "audit": "Audit", "lead_auditor": "Lead auditor",
-    "report_date": "Report presented", "next_steps": "Next steps",
-    "next_steps_age_days": "Age of next steps (days)", "audit_ref": "Audit", "action_no": "No.",
-    "action": "Action", "target_date": "Target date", "rag": "RAG", "date": "Date",
-    "pmqa_activity": "PMQA activity", "what_changed": "What changed",
-    "impact_for_children": "Impact for children", "evidence": "Evidence",
-    "reported_to": "Reported to", "indicator": "Indicator", "name": "Name",
-    "main_focus": "Main focus", "rationale": "Rationale", "already_scheduled": "Audit already scheduled",
-    "linked_indicators": "Indicators", "decision": "Decision", "timeliness": "On time?",
-    "register": "Register", "file": "File", "row": "Row", "column": "Column", "message": "Problem",
-    "severity": "Severity", "source_of_learning": "Source", "who": "Who", "age_days": "Age (days)",
-}  # fmt: skip
-
-
-_WHOLE = {"days_overdue", "next_steps_age_days", "age_days", "times_deferred", "action_no", "row"}
-
-
-def _plain(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    """Chosen columns with plain headings; dates as ``6 Aug 2015``, counts as whole numbers."""
-    out = df[cols].copy()
-    for c in cols:
-        if c in _WHOLE:
-            out[c] = pd.to_numeric(out[c], errors="coerce").round().astype("Int64")
-        elif c.endswith("date") or c in {"date", "date_completed", "current_due_date"}:
-            parsed = pd.to_datetime(out[c], errors="coerce", format="%Y-%m-%d")
-            out[c] = parsed.dt.strftime("%-d %b %Y").where(parsed.notna(), out[c])
-    return out.rename(columns=HEADINGS).reset_index(drop=True)
-
-
-def report_tables(quarter: Quarter, paths: Paths) -> dict[str, pd.DataFrame]:
-    """The register tables the board report shows, with plain headings, from what :func:`run` wrote.
-
-    Keys are the section titles the report prints, in order: rolling
-    reports due, overdue, deferred or completed this quarter; the audit schedule's status; audit
-    actions past their target date; open learning actions; the impact log; audits proposed by
-    indicator triggers; register rows rejected or queried.
-    """
-    quarter = Quarter.parse(quarter)
-    rr = _read_processed(paths, quarter, "rolling_reports")
-    show = rr["status"].isin(["overdue", "deferred", "due this quarter"]) | rr["in_quarter"].astype(
-        bool
-    )
-    order = {
-        "overdue": 0,
-        "deferred": 1,
-        "due this quarter": 2,
-        "completed late": 3,
-        "completed on time": 4,
-    }
-    rr = (
-        rr.loc[show]
-        .assign(_o=rr["status"].map(order).fillna(9))
-        .sort_values(["_o", "current_due_date"], kind="stable")
-    )
-    au = _read_processed(paths, quarter, "audits")
-    ac = _read_processed(paths, quarter, "actions")
-    le = _read_processed(paths, quarter, "learning")
-    im = _read_processed(paths, quarter, "impact")
-    pa = _read_processed(paths, quarter, "proposed_audits")
-    pr = _read_processed(paths, quarter, "problems")
-    return {
-        "Rolling reports due, overdue or deferred (Appendix 2)": _plain(rr, ["report", "due_to", "named_lead", "due_date", "current_due_date",
-                                   "times_deferred", "status", "days_overdue", "date_completed",
-                                   "progress_rag", "comment_next_steps"]),
-        "Multi-agency audit schedule (Appendix 3)": _plain(au, ["ref", "audit", "lead_auditor", "current_due_date", "status",
-                              "report_date", "next_steps_age_days", "linked_indicators"]),
-        "Audit actions past their target date (Appendix 4)": _plain(ac.loc[ac["status"] == "overdue"],
-                                  ["audit_ref", "action_no", "action", "named_lead", "target_date",
-                                   "days_overdue", "rag"]),
-        "Learning and implementation actions open (Appendix 5)": _plain(le.loc[le["status"] != "completed"],
-                                ["ref", "source_of_learning", "action", "who", "target_date",
-                                 "status", "age_days"]),
-        "Impact log (section 6.1)": _plain(im, ["date", "pmqa_activity", "what_changed", "impact_for_children",
-                                  "reported_to"]),
-        "Audits proposed by indicator triggers (section 4.1.2)": _plain(pa, ["indicator", "name", "lead_auditor", "rationale",
-                                       "already_scheduled"]),
-        "Register rows rejected or queried": _plain(pr, ["file", "row", "column", "severity", "message"]),
-    }  # fmt: skip
-
-
-def audits_for_indicator(quarter: Quarter, paths: Paths | str, ref: str | Paths) -> pd.DataFrame:
-    """Audits linked to indicator ``ref``: scheduled ones (any status) and any proposed by its trigger.
-
-    Columns: ``kind`` (scheduled / proposed), ``ref``, ``audit``, ``lead_auditor``, ``status``,
-    ``current_due_date``, ``report_date``, ``next_steps``. Accepts ``(quarter, ref, paths)`` too.
-    """
-    if isinstance(ref, Paths):  # also accept (quarter, ref, paths)
-        paths, ref = ref, paths
-    quarter = Quarter.parse(quarter)
-    ref = str(ref)
-    au = _read_processed(paths, quarter, "audits")
-    linked = (
-        au["linked_indicators"]
-        .fillna("")
-        .str.split(r"[;,]")
-        .map(lambda xs: ref in [x.strip() for x in xs])
-    )
-    sched = au.loc[
-        linked,
-        ["ref", "audit", "lead_auditor", "status", "current_due_date", "report_date", "next_steps"],
-    ]
-    sched.insert(0, "kind", "scheduled")
-    pa = _read_processed(paths, quarter, "proposed_audits")
-    prop = pa.loc[pa["indicator"].astype(str) == ref]
-    prop = pd.DataFrame(
-        {
-            "kind": "proposed", "ref": prop["proposal_ref"], "audit": prop["main_focus"],
-            "lead_auditor": prop["lead_auditor"], "status": "proposed by trigger",
-            "current_due_date": pd.NA, "report_date": pd.NA, "next_steps": prop["rationale"],
-        }
-    )  # fmt: skip
-    frames = [f for f in (sched, prop) if len(f)]
-    if not frames:
-        return pd.DataFrame(columns=["kind", *sched.columns[1:]])
-    return pd.concat(frames, ignore_index=True)
-
-
 def reminders(rolling: pd.DataFrame, start: dt.date, days: int) -> pd.DataFrame:
     """Rolling reports not completed whose reminder in force falls in ``[start, start + days]``.
 
@@ -720,33 +472,3 @@ def reminders(rolling: pd.DataFrame, start: dt.date, days: int) -> pd.DataFrame:
         }
     )  # fmt: skip
     return out.sort_values(["reminder_date", "lead"], kind="stable").reset_index(drop=True)
-
-
-def run_reminders(quarter: Quarter, paths: Paths, days: int = 30) -> int:
-    """``make reminders Q=... DAYS=30``: reminders due in the N days from the quarter end, as CSV.
-
-    Writes ``reports/<Q>/reminders_next_<N>_days.csv`` (lead, report, due to, due date, reminder
-    date, request date, status, ref) for a mail merge and prints its path. Returns 0.
-    """
-    quarter = Quarter.parse(quarter)
-    if days < 0:
-        raise ValueError(f"DAYS must be 0 or more, got {days}")
-    tables, problems, _ = read_and_status(paths, quarter.end, quarter, _indicators(paths))
-    rem = reminders(tables["rolling_reports"], quarter.end, days)
-    path = write_csv(_for_csv(rem), paths.report_dir(quarter) / f"reminders_next_{days}_days.csv")
-    n_err = int((problems["severity"] == "error").sum()) if len(problems) else 0
-    note = (
-        f"; {n_err} register row(s) rejected (listed in registers_problems.csv by make quarter)"
-        if n_err
-        else ""
-    )
-    print(f"{len(rem)} reminder(s) from {quarter.end:%d %B %Y} to "
-          f"{quarter.end + dt.timedelta(days=days):%d %B %Y}{note}: {path}")  # fmt: skip
-    return 0
-
-
-def as_at_status(paths: Paths, as_at: dt.date) -> dict[str, pd.DataFrame]:
-    """Status of every register as at any date (not only a quarter end), without writing."""
-    tables, problems, _ = read_and_status(paths, as_at, Quarter.of_date(as_at), _indicators(paths))
-    tables["problems"] = problems
-    return tables

@@ -17,7 +17,7 @@ from pmqa_lib import __version__
 from pmqa_lib.core.catalogue import Indicator
 from pmqa_lib.core.format import NO_DATA
 from pmqa_lib.core.periods import Quarter
-from pmqa_lib.report import charts, html_blocks, narrative, tables
+from pmqa_lib.report import charts, html_blocks, narrative, register_tables, tables
 from pmqa_lib.report.html_blocks import esc
 from pmqa_lib.report.inputs import ReportInputs
 
@@ -398,10 +398,9 @@ def indicator_pages(inputs: ReportInputs, f: pd.DataFrame | None = None) -> list
 
 def audits_for(inputs: ReportInputs, ref: str) -> str:
     """Audits the registers link to this indicator, as one line; "" when they cannot be read."""
-    from pmqa_lib.registers import status as registers
 
     try:
-        df = registers.audits_for_indicator(inputs.quarter, _paths_of(inputs), ref)
+        df = register_tables.audits_for_indicator(inputs.quarter, _paths_of(inputs), ref)
     except Exception as exc:  # registers must never stop the report
         log.warning("audits for %s not read: %s", ref, exc)
         return ""
@@ -449,10 +448,9 @@ def registers_section(inputs: ReportInputs) -> str:
     """The registers (reports due, audits, actions, impact log, proposed audits) from
     :func:`pmqa_lib.registers.status.report_tables`; a register that cannot be read never stops the
     report: the section says so instead."""
-    from pmqa_lib.registers import status as registers
 
     try:
-        tables_by_title = registers.report_tables(inputs.quarter, _paths_of(inputs))
+        tables_by_title = register_tables.report_tables(inputs.quarter, _paths_of(inputs))
     except Exception as exc:  # registers must never stop the quarter's report
         log.warning("registers not shown: %s", exc)
         body = f'<div class="placeholder"><p>Registers not available: {esc(exc)}</p></div>'

@@ -6,9 +6,12 @@ is HTML-escaped, so a ``<script>`` in commentary is shown as text and never runs
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from pmqa_lib.core.catalogue import Catalogue
+from pmqa_lib.core.files import Paths, write_text
 from pmqa_lib.core.periods import Quarter
 from pmqa_lib.report.html_blocks import esc
 
@@ -54,7 +57,7 @@ _FAIL_COLS = {
 
 
 def render(outcome, catalogue: Catalogue, quarter: Quarter) -> str:
-    """The report for ``outcome`` (a :class:`pmqa_lib.validate.return_rules.ValidationOutcome`)."""
+    """The report for ``outcome`` (a :class:`pmqa_lib.validate.stage.ValidationOutcome`)."""
     q = Quarter.parse(quarter)
     files, f = outcome.files, outcome.failures
     parts = [
@@ -158,3 +161,11 @@ def render(outcome, catalogue: Catalogue, quarter: Quarter) -> str:
             )
     parts.append("</body></html>\n")
     return "\n".join(parts)
+
+
+def write(outcome, quarter: Quarter, paths: Paths) -> Path:
+    """Write the analyst's validation report, ``data/processed/<Q>/validation_report.html``."""
+    return write_text(
+        render(outcome, outcome.catalogue, quarter),
+        paths.processed_dir(quarter) / "validation_report.html",
+    )
