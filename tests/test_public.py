@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from pmqa_lib.core.files import public_data_dir
-from pmqa_lib.public import sources as public
+from pmqa_lib.public import authorities, downloads, ees, lait
 
 needs_public = pytest.mark.skipif(
     public_data_dir() is None, reason="public DfE/ONS files not found: set PUBLIC_DATA_DIR"
@@ -29,7 +29,7 @@ D1_2024 = "d1_child_protection_plans_2013_to_2024.csv"
 
 def test_parse_published_keeps_text_and_markers():
     s = pd.Series(["456.2", "c", " x ", "[z]", "", "-", "k", "low", "u", ":", "2,053", "0"])
-    out = public.parse_published(s)
+    out = downloads.parse_published(s)
     assert out["text"].tolist()[:2] == ["456.2", "c"]
     assert out["value"].iloc[0] == 456.2
     assert out["value"].iloc[10] == 2053.0  # thousands separator
@@ -40,29 +40,31 @@ def test_parse_published_keeps_text_and_markers():
 
 
 def test_parse_published_flags_other_text():
-    out = public.parse_published(pd.Series(["00:10"]))
+    out = downloads.parse_published(pd.Series(["00:10"]))
     assert np.isnan(out["value"].iloc[0]) and out["marker"].iloc[0] == "unparsed"
 
 
 def test_float_artefacts_back_to_published_decimal():
     s = pd.Series([536.79999999999995, 20.399999999999999, 0.1 + 0.2, np.nan])
-    assert public.shortest_text(s).tolist() == ["536.8", "20.4", "0.30000000000000004", ""]
+    assert downloads.shortest_text(s).tolist() == ["536.8", "20.4", "0.30000000000000004", ""]
 
 
 def test_release_of_file_names():
-    assert public.release_of(C1_2024) == ("Characteristics of children in need", 2024)
-    assert public.release_label(C1_2024) == "DfE Characteristics of children in need 2024 release"
-    assert public.release_of("cla_number_and_rate_per_10k_children.csv") == (
+    assert downloads.release_of(C1_2024) == ("Characteristics of children in need", 2024)
+    assert (
+        downloads.release_label(C1_2024) == "DfE Characteristics of children in need 2024 release"
+    )
+    assert downloads.release_of("cla_number_and_rate_per_10k_children.csv") == (
         "Children looked after in England",
         2025,
     )
 
 
 def test_missing_folder_names_public_data_dir(tmp_path):
-    with pytest.raises(public.PublicDataError, match="PUBLIC_DATA_DIR"):
-        public.require_public_dir(tmp_path / "absent")
-    with pytest.raises(public.PublicDataError, match="PUBLIC_DATA_DIR"):
-        public.public_file("c1.csv", tmp_path)
+    with pytest.raises(downloads.PublicDataError, match="PUBLIC_DATA_DIR"):
+        downloads.require_public_dir(tmp_path / "absent")
+    with pytest.raises(downloads.PublicDataError, match="PUBLIC_DATA_DIR"):
+        downloads.public_file("c1.csv", tmp_path)
 
 
 def test_ees_layout_with_markers(tmp_path):
@@ -74,7 +76,7 @@ def test_ees_layout_with_markers(tmp_path):
         "381,E08000033,Calderdale,c,c\n",
         encoding="utf-8",
     )
-    m = public.ees_measure("x_2013_to_2024.csv", "referrals_RATE", public_dir=tmp_path)
+    m = ees.ees_measure("x_2013_to_2024.csv", "referrals_RATE", public_dir=tmp_path)
     assert m["area_code"].tolist() == ["E92000001", "381"]
     assert m["text"].tolist() == ["518.3", "c"]
     assert m["value"].iloc[0] == 518.3 and np.isnan(m["value"].iloc[1])
@@ -136,14 +138,14 @@ def _pick(df: pd.DataFrame, year: int, code: str) -> pd.Series:
     ],
 )
 def test_published_values_read_back_exactly(file, measure, year, code, text):
-    row = _pick(public.ees_measure(file, measure), year, code)
+    row = _pick(ees.ees_measure(file, measure), year, code)
     assert row["text"] == text
     assert row["value"] == float(text)
 
 
 @needs_public
 def test_suppressed_cells_are_missing_with_marker():
-    d5 = public.ees_measure(
+    d5 = ees.ees_measure(
         "d5_cpps_at31march_by_duration_2013_to_2024.csv", "2_years_or_more_percent"
     )
     row = _pick(d5, 2024, "808")  # Stockton-on-Tees: suppressed in the 2024 release
@@ -152,18 +154,18 @@ def test_suppressed_cells_are_missing_with_marker():
 
 @needs_public
 def test_counts_behind_rates_reproduce_published_rate():
-    s = public.measure_with_counts(C1_2024, "Referrals_rate")
+    s = ees.measure_with_counts(C1_2024, "Referrals_rate")
     cal = _pick(s, 2024, "381")
     # DESIGN.md: 2,053 referrals / 45,005 (mid-2023, the 2024 release's population) x 10,000 = 456.2
     assert (cal["numerator"], cal["denominator"]) == (2053.0, 45005.0)
     assert round(cal["numerator"] / cal["denominator"] * 10_000, 1) == 456.2
-    pct = _pick(public.measure_with_counts(C1_2024, "Re_referrals_percent"), 2024, "381")
+    pct = _pick(ees.measure_with_counts(C1_2024, "Re_referrals_percent"), 2024, "381")
     assert (pct["numerator"], pct["denominator"]) == (454.0, 2053.0)  # 454 / 2053 = 22.1%
 
 
 @needs_public
 def test_ons_population():
-    p = public.read_populations()
+    p = ees.read_populations()
     cal = p[(p["area_code"] == "381") & (p["population_year"] == 2024)].iloc[0]
     assert cal["population"] == 45130 and cal["dfe_year"] == 2025
     eng = p[(p["area_code"] == "E92000001") & (p["population_year"] == 2024)].iloc[0]
@@ -172,21 +174,21 @@ def test_ons_population():
 
 @needs_public
 def test_lait_values_and_dictionary():
-    lait = public.read_lait()
-    cal = lait[
-        (lait["area_name"] == "Calderdale") & (lait["measure_code"] == "CPP_Total_Rateper10,000")
-    ]
+    lt = lait.read_lait()
+    cal = lt[(lt["area_name"] == "Calderdale") & (lt["measure_code"] == "CPP_Total_Rateper10,000")]
     by_year = dict(zip(cal["dfe_year"], cal["text"], strict=True))
     assert by_year[2016] == "536.8"  # stored as 536.79999999999995
     assert by_year[2025] == "590.5"  # SOURCES.md E: 2,665 / 45,130 x 10,000
-    rr = lait[(lait["area_name"] == "Calderdale") & (lait["measure_code"] == "ReReferral")]
+    rr = lt[(lt["area_name"] == "Calderdale") & (lt["measure_code"] == "ReReferral")]
     assert dict(zip(rr["dfe_year"], rr["value"], strict=True))[2022] == 20.4
-    two = lait[(lait["area_name"] == "Calderdale") & (lait["measure_code"] == "CPPlans2yrsActive")]
+    two = lt[(lt["area_name"] == "Calderdale") & (lt["measure_code"] == "CPPlans2yrsActive")]
     assert two.set_index("dfe_year").loc[2017, "marker"] == "-"
     assert np.isnan(two.set_index("dfe_year").loc[2017, "value"])
-    d = public.read_lait_dictionary()
-    assert len(public.read_text_csv(public.LAIT_DICTIONARY_FILE)) == 448  # embedded newlines parsed
-    pol = public.lait_polarity()
+    d = lait.read_lait_dictionary()
+    assert (
+        len(downloads.read_text_csv(lait.LAIT_DICTIONARY_FILE)) == 448
+    )  # embedded newlines parsed
+    pol = lait.lait_polarity()
     assert pol["ReReferral"] == "low" and pol["CareLeaverEET"] == "high" and pol["CIN"] == ""
     assert d["Measure_short"].is_unique
 
@@ -199,7 +201,7 @@ def test_lait_values_and_dictionary():
     "query", ["Calderdale", "calderdale ", "  CALDERDALE", "381", 381, "E08000033"]
 )
 def test_resolve_calderdale(query):
-    la = public.resolve_la(query)
+    la = authorities.resolve_la(query)
     assert (la.old_code, la.new_code, la.name) == ("381", "E08000033", "Calderdale")
     assert la.region_code == "E12000003" and la.slug == "calderdale"
 
@@ -218,7 +220,7 @@ def test_resolve_calderdale(query):
     ],
 )
 def test_resolve_variants_and_recoded(query, old):
-    assert public.resolve_la(query).old_code == old
+    assert authorities.resolve_la(query).old_code == old
 
 
 @needs_public
@@ -240,19 +242,19 @@ def test_resolve_variants_and_recoded(query, old):
     ],
 )
 def test_resolve_gives_clear_messages(query, message):
-    with pytest.raises(public.LAResolutionError, match=message):
-        public.resolve_la(query)
+    with pytest.raises(authorities.LAResolutionError, match=message):
+        authorities.resolve_la(query)
 
 
 @needs_public
 def test_historic_authority_on_request():
-    poole = public.resolve_la("Poole", allow_historic=True)
+    poole = authorities.resolve_la("Poole", allow_historic=True)
     assert (poole.first_year, poole.last_year, poole.successors) == (2013, 2019, ("839",))
 
 
 @needs_public
 def test_neighbours_both_models():
-    n21 = public.neighbours_of("Calderdale", "2021")
+    n21 = authorities.neighbours_of("Calderdale", "2021")
     assert n21["neighbour_code"].tolist() == [
         "888",
         "808",
@@ -266,7 +268,7 @@ def test_neighbours_both_models():
         "383",
     ]
     assert n21["neighbour_name"].iloc[0] == "Lancashire"
-    n25 = public.neighbours_of("381", "2025")
+    n25 = authorities.neighbours_of("381", "2025")
     assert n25["neighbour_code"].tolist() == [
         "839",
         "845",
@@ -279,7 +281,7 @@ def test_neighbours_both_models():
         "383",
         "356",
     ]
-    with pytest.raises(public.LAResolutionError, match="try model 2025"):
-        public.neighbours_of("Cumberland", "2021")
+    with pytest.raises(authorities.LAResolutionError, match="try model 2025"):
+        authorities.neighbours_of("Cumberland", "2021")
     with pytest.raises(ValueError, match="2021"):
-        public.read_neighbours("2019")
+        authorities.read_neighbours("2019")

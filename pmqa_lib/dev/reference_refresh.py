@@ -21,7 +21,7 @@ import pandas as pd
 from pmqa_lib.core.catalogue import Catalogue, load_catalogue
 from pmqa_lib.core.files import atomic_write, sha256_file
 from pmqa_lib.core.reference import ENGLAND_CODE, POPULATION_COLUMNS, ReferenceDataError
-from pmqa_lib.public import sources as public
+from pmqa_lib.public import authorities, downloads, ees, lait
 from pmqa_lib.public.comparators import COMMITTED_FILE, PROVENANCE_FILE, build_comparators
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ def extract_example_comparators(
         The CSV written.
     """
     cat = load_catalogue(catalogue_path)
-    folder = public.require_public_dir(public_dir)
+    folder = downloads.require_public_dir(public_dir)
     table = build_comparators(cat, folder, model)
     out = Path(out_dir) if out_dir is not None else Path(cat.source).parent
     csv_path = out / COMMITTED_FILE
@@ -120,8 +120,8 @@ def provenance_markdown(cat: Catalogue, table: pd.DataFrame, folder: Path, model
     SOURCES.md, sha256, the filters of each indicator, and the neighbour list used."""
     sources = _sources_table(folder / "SOURCES.md")
     files = sorted(set(table["source_file"]))
-    auth = public.resolve_la(cat.la_old_code or cat.la_name, folder)
-    nb = public.neighbours_of(auth, model, folder)
+    auth = authorities.resolve_la(cat.la_old_code or cat.la_name, folder)
+    nb = authorities.neighbours_of(auth, model, folder)
     lines = [
         "# Provenance of `comparators.csv`",
         "",
@@ -139,7 +139,7 @@ def provenance_markdown(cat: Catalogue, table: pd.DataFrame, folder: Path, model
         "year ending 31 March 2015 = `fy_label` 2014/15. `text` is the value exactly as published; "
         "`marker` keeps DfE's suppression code where there is no value.",
         "",
-        f"Statistical neighbours (DfE {model} list, `{public.NEIGHBOUR_FILES[str(model)]}`): "
+        f"Statistical neighbours (DfE {model} list, `{authorities.NEIGHBOUR_FILES[str(model)]}`): "
         + ", ".join(f"{r.neighbour_name} ({r.neighbour_code})" for r in nb.itertuples())
         + ".",
         "",
@@ -148,7 +148,7 @@ def provenance_markdown(cat: Catalogue, table: pd.DataFrame, folder: Path, model
         "| file | repository | path | commit | blob | sha256 |",
         "|---|---|---|---|---|---|",
     ]
-    for f in files + [public.NEIGHBOUR_FILES[str(model)]] + _population_files(files, folder):
+    for f in files + [authorities.NEIGHBOUR_FILES[str(model)]] + _population_files(files, folder):
         src = sources.get(f, {})
         lines.append(
             f"| `{f}` | {src.get('repository', '')} | `{src.get('path', '')}` | {src.get('commit', '')} "
@@ -171,7 +171,7 @@ def provenance_markdown(cat: Catalogue, table: pd.DataFrame, folder: Path, model
 
 
 def _population_files(files: list[str], folder: Path) -> list[str]:
-    out = {public.population_file_for(f, folder) for f in files if f != public.LAIT_FILE}
+    out = {ees.population_file_for(f, folder) for f in files if f != lait.LAIT_FILE}
     return sorted(x for x in out if x)
 
 

@@ -30,7 +30,7 @@ import pandas as pd
 from pmqa_lib.core.catalogue import Catalogue
 from pmqa_lib.core.files import Paths
 from pmqa_lib.core.periods import Quarter, financial_year_label
-from pmqa_lib.public import sources as public
+from pmqa_lib.public import authorities, downloads, lait, series
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def comparator_rows(
     Parameters
     ----------
     series : DataFrame
-        :func:`pmqa_lib.public.sources.published_series` output, optionally with a ``key`` column
+        :func:`pmqa_lib.public.published_series` output, optionally with a ``key`` column
         (indicator or measure) when several series are stacked.
     la_code : str
         The authority's old LA code (``381``).
@@ -80,7 +80,7 @@ def comparator_rows(
     level = s["geographic_level"]
     region = level.eq("Regional") & (
         s["area_code"].eq(region_code)
-        | (s["region_code"].eq("") & public.same_region(s["area_name"], region_name))
+        | (s["region_code"].eq("") & authorities.same_region(s["area_name"], region_name))
     )
     parts = [
         s[level.eq("National")].assign(comparator="England"),
@@ -129,8 +129,8 @@ def add_labels(rows: pd.DataFrame, model: str) -> pd.DataFrame:
     source = out["source_file"].map(
         lambda f: (
             "DfE LAIT (Local Authority Interactive Tool)"
-            if f == public.LAIT_FILE
-            else public.release_label(f)
+            if f == lait.LAIT_FILE
+            else downloads.release_label(f)
         )
     )
     who = out["area_name"].astype("str")
@@ -173,14 +173,14 @@ def build_comparators(
     PublicDataError
         When the public folder or a named file is absent (the message names PUBLIC_DATA_DIR).
     """
-    auth = public.resolve_la(catalogue.la_old_code or catalogue.la_name, public_dir)
-    neighbours = public.neighbours_of(auth, model, public_dir)["neighbour_code"].tolist()
+    auth = authorities.resolve_la(catalogue.la_old_code or catalogue.la_name, public_dir)
+    neighbours = authorities.neighbours_of(auth, model, public_dir)["neighbour_code"].tolist()
     frames = []
     for ind in catalogue:
         src = ind.comparator.dfe
         if src is None:
             continue
-        s = public.published_series(src.file, src.measure, src.filters, src.lait_code, public_dir)
+        s = series.published_series(src.file, src.measure, src.filters, src.lait_code, public_dir)
         frames.append(s.assign(key=ind.ref))
     if not frames:
         return pd.DataFrame(columns=COLUMNS)
