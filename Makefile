@@ -78,8 +78,8 @@ reminders: $(STAMP) ## rolling-report reminders due in the next DAYS days, as CS
 profile: $(STAMP) ## LAIT-like benchmark profile for any English LA (LA=Calderdale SN=2021|2025)
 	@$(PMQA) profile "$(LA)" --model $(SN)
 
-examples: $(STAMP) ## rebuild the shipped example returns from the seeded generator
-	@$(PMQA) examples
+examples: $(STAMP) ## rebuild the shipped example returns from the seeded generator (FORCE=1 overwrites a DATA_DIR elsewhere)
+	@$(PY) -m pmqa_lib.dev.example_board $(if $(FORCE),--force)
 
 test: $(STAMP) ## run the test suite
 	@$(PY) -m pytest -q

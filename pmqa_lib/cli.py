@@ -80,7 +80,7 @@ def cmd_summary(args) -> int:
 def cmd_templates(args) -> int:
     from pmqa_lib.validate import return_templates as templates
 
-    return templates.run(_quarter(args.quarter), _paths())
+    return templates.write_templates(_quarter(args.quarter), _paths())
 
 
 def cmd_reminders(args) -> int:
@@ -93,12 +93,6 @@ def cmd_profile(args) -> int:
     from pmqa_lib import pipeline
 
     return pipeline.run_profile(args.la, _paths(), model=args.model)
-
-
-def cmd_examples(args) -> int:
-    from pmqa_lib.dev import example_board
-
-    return example_board.main(check=args.check)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,13 +143,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=cmd_profile)
 
-    s = sub.add_parser("examples", help="rebuild the shipped example returns (seeded)")
-    s.add_argument(
-        "--check",
-        action="store_true",
-        help="only check the committed files are rebuilt byte for byte",
-    )
-    s.set_defaults(func=cmd_examples)
     return p
 
 

@@ -79,7 +79,7 @@ def run_process(quarter: Quarter, paths: Paths) -> int:
         obs = observations.load(quarter, paths)
         pops = reference.load_population(paths)
         comps = comparators.load_committed(paths)
-        measures, assurance = analytics.run(obs, catalogue, pops, comps, quarter)
+        measures, assurance = analytics.analyse_quarter(obs, catalogue, pops, comps, quarter)
         write_csv(measures, out / "measures.csv")
         history = analytics.rag_history(obs, catalogue, pops, comps, quarter)
         write_csv(history, out / "rag_history.csv")
@@ -89,7 +89,7 @@ def run_process(quarter: Quarter, paths: Paths) -> int:
             f"{rag.get('Green', 0)} Green"
         )
     with stage("registers", quarter) as info:
-        outcome = registers.run(quarter, paths, assurance=assurance)
+        outcome = registers.write_status(quarter, paths, assurance=assurance)
         info["detail"] = getattr(outcome, "summary", "") or ""
     # assurance.csv is the Makefile's target for this stage: write it last.
     write_csv(assurance, out / "assurance.csv")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pmqa_lib.analytics.assessment import ASSURANCE_COLUMNS, comparator_values, run
+from pmqa_lib.analytics.assessment import ASSURANCE_COLUMNS, analyse_quarter, comparator_values
 from pmqa_lib.analytics.assurance import continuum, reconcile, trigger, value_band
 from pmqa_lib.core.catalogue import parse_catalogue
 from pmqa_lib.core.periods import Quarter
@@ -159,7 +159,7 @@ def observations() -> pd.DataFrame:
 
 def test_run_2015q2_is_green_and_agrees_with_lead_officer():
     cat = parse_catalogue(CATALOGUE)
-    measures, assurance = run(observations(), cat, POPS, None, "2015Q2")
+    measures, assurance = analyse_quarter(observations(), cat, POPS, None, "2015Q2")
     assert list(assurance.columns) == [c for c in ASSURANCE_COLUMNS if c in assurance.columns]
     row = assurance.set_index("indicator").loc["1.1"]
     assert row["display_value"] == "65.0"  # 297 / 45,659 x 10,000
@@ -180,7 +180,7 @@ def test_run_2015q2_is_green_and_agrees_with_lead_officer():
 
 def test_run_2015q1_flags_the_lead_officers_green_as_a_disagreement():
     cat = parse_catalogue(CATALOGUE)
-    _, assurance = run(observations(), cat, POPS, None, Quarter.parse("2015Q1"))
+    _, assurance = analyse_quarter(observations(), cat, POPS, None, Quarter.parse("2015Q1"))
     row = assurance.set_index("indicator").loc["1.1"]
     assert row["display_value"] == "55.1"  # 251 / 45,585 x 10,000
     assert not row["target_met"]  # 55.1 < 60
@@ -195,8 +195,8 @@ def test_run_2015q1_flags_the_lead_officers_green_as_a_disagreement():
 
 def test_run_ignores_periods_after_the_quarter():
     cat = parse_catalogue(CATALOGUE)
-    m1, a1 = run(observations(), cat, POPS, None, "2015Q1")
-    m2, a2 = run(observations().iloc[:4], cat, POPS, None, "2015Q1")
+    m1, a1 = analyse_quarter(observations(), cat, POPS, None, "2015Q1")
+    m2, a2 = analyse_quarter(observations().iloc[:4], cat, POPS, None, "2015Q1")
     pd.testing.assert_frame_equal(a1, a2)
 
 
@@ -216,7 +216,7 @@ def test_comparators_use_latest_dfe_year_published_and_ci():
     obs = pd.DataFrame({"indicator": "2.5", "period": ["2015Q2"], "numerator": [81.0],
                         "denominator": [263.0], "status": "ok"})  # fmt: skip
     cat = parse_catalogue(CATALOGUE)
-    _, a = run(obs, cat, POPS, comps, "2015Q2")
+    _, a = analyse_quarter(obs, cat, POPS, comps, "2015Q2")
     row = a.set_index("indicator").loc["2.5"]
     # 81/263 = 30.8% with Wilson 95% limits 25.5% to 36.6%: above England's 24% and the SN 21%,
     # low is good -> worse than both
@@ -230,7 +230,7 @@ def test_quarter_without_value_shows_no_trend_or_spc_from_older_points():
     cat = parse_catalogue(CATALOGUE)
     obs = observations()
     obs.loc[obs["period"] == "2015Q2", ["numerator", "status"]] = [np.nan, "rejected"]
-    _, assurance = run(obs, cat, POPS, None, "2015Q2")
+    _, assurance = analyse_quarter(obs, cat, POPS, None, "2015Q2")
     row = assurance.set_index("indicator").loc["1.1"]
     assert row["status"] == "rejected"
     assert row["display_value"] == "no data: return rejected"
@@ -284,7 +284,9 @@ def annual_observations() -> pd.DataFrame:
 
 
 def annual_run(quarter: str):
-    return run(annual_observations(), parse_catalogue(ANNUAL_CATALOGUE), POPS, None, quarter)
+    return analyse_quarter(
+        annual_observations(), parse_catalogue(ANNUAL_CATALOGUE), POPS, None, quarter
+    )
 
 
 def test_annual_slots_and_labels():

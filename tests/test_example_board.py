@@ -132,7 +132,40 @@ def test_main_check_fails_on_a_changed_file(tmp_path, monkeypatch):
 
     shutil.copytree(RAW, tmp_path / "raw")
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    assert eb.main(check=True) == 0
+    assert eb.main(["--check"]) == 0
     target = tmp_path / "raw" / "2015Q2" / "WYP_2015Q2.csv"
     target.write_bytes(target.read_bytes().replace(b",401,", b",402,"))
-    assert eb.main(check=True) == 1
+    assert eb.main(["--check"]) == 1
+
+
+def test_examples_never_overwrite_another_boards_data_without_force(tmp_path, monkeypatch, caplog):
+    """A DATA_DIR that is not the shipped board: new files are written, changed ones only with
+    --force, and every file written or rewritten is named."""
+    import logging
+    import shutil
+
+    shutil.copytree(RAW, tmp_path / "raw")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    theirs = tmp_path / "raw" / "2015Q2" / "WYP_2015Q2.csv"
+    own = theirs.read_bytes().replace(b",401,", b",402,")  # the partnership's own figure
+    theirs.write_bytes(own)
+    (tmp_path / "raw" / "2014Q1" / "CMBC_2014Q1.csv").unlink()
+    before = {p: p.read_bytes() for p in (tmp_path / "raw").rglob("*") if p.is_file()}
+    with caplog.at_level(logging.INFO):
+        assert eb.main([]) == 2
+    assert "2015Q2/WYP_2015Q2.csv" in caplog.text and "FORCE=1" in caplog.text
+    after = {p: p.read_bytes() for p in (tmp_path / "raw").rglob("*") if p.is_file()}
+    assert after == before  # refused: nothing written, not even the missing file
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        assert eb.main(["--force"]) == 0
+    assert "rewrote 2015Q2/WYP_2015Q2.csv" in caplog.text
+    assert "wrote 2014Q1/CMBC_2014Q1.csv" in caplog.text
+    assert "1 new, 1 rewritten" in caplog.text
+    assert theirs.read_bytes() != own
+    assert eb.main(["--check"]) == 0
+
+
+def test_examples_on_the_shipped_board_need_no_force(tmp_path):
+    assert eb.is_shipped_board(RAW)
+    assert not eb.is_shipped_board(tmp_path)

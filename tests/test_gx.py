@@ -19,7 +19,7 @@ def test_failures_are_tidy_and_name_rows(capfd):
         index=[10, 11, 12],
     )
     out = gx.run_suite(df, FIXTURE, parameters={"codes": ["A", "B"]})
-    assert list(out.columns) == gx.FAILURE_COLUMNS
+    assert list(out.columns) == gx.RESULT_COLUMNS
     by_rule = {r: g for r, g in out.groupby("rule")}
     # row 11 fails all three row rules; the RAG None is ignored by GX's in_set (missing is not a value)
     assert by_rule["rag_in_set"][["row", "value", "column"]].to_dict("records") == [

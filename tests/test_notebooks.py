@@ -192,7 +192,7 @@ def test_drilldown_rag_history_is_computed_for_every_quarter(example_run):
 
     paths, _ = example_run
     inputs = load_report_inputs(Q2, paths)
-    h = drilldown.rag_history(inputs, inputs.catalogue["1.1"]).set_index("Quarter")
+    h = drilldown.rag_history_table(inputs, inputs.catalogue["1.1"]).set_index("Quarter")
     assert h.loc["Q1 2015/16", "RAG (computed)"] == "Amber"
     assert h.loc["Q2 2015/16", "RAG (computed)"] == "Green"
     assert not h["RAG (computed)"].isin(["not assessed", "quarter not processed"]).any()

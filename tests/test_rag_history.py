@@ -27,7 +27,7 @@ def inputs(example_processed):
 def test_history_agrees_with_run_for_this_and_last_quarter(inputs):
     obs, cat, pops, comps = inputs
     hist = analytics.rag_history(obs, cat, pops, comps, Q2)
-    _, a = analytics.run(obs, cat, pops, comps, Q2)
+    _, a = analytics.analyse_quarter(obs, cat, pops, comps, Q2)
     a = a.set_index("indicator")
     now = hist[hist["period"] == "2015Q2"].set_index("indicator").reindex(a.index)
     before = hist[hist["period"] == "2015Q1"].set_index("indicator").reindex(a.index)

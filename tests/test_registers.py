@@ -197,7 +197,7 @@ def paths(tmp_path):
 
 
 def test_run_writes_every_table_and_the_status_json(paths):
-    outcome = stage.run(Q2, paths, assurance=_assurance_forced_red())
+    outcome = stage.write_status(Q2, paths, assurance=_assurance_forced_red())
     out = paths.processed_dir(Q2)
     for name in stage.OUTPUT_FILES.values():
         assert (out / name).exists(), name
@@ -229,7 +229,7 @@ def test_run_writes_every_table_and_the_status_json(paths):
 def test_bad_register_never_stops_the_run(paths):
     shutil.copy(BAD / "bad_date.csv", paths.registers / "rolling_reports.csv")
     (paths.registers / "impact_log.csv").write_bytes(b"")
-    outcome = stage.run(Q2, paths)
+    outcome = stage.write_status(Q2, paths)
     problems = pd.read_csv(paths.processed_dir(Q2) / "registers_problems.csv")
     messages = problems.loc[problems["severity"] == "error", "message"].tolist()
     assert any(

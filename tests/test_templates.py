@@ -34,7 +34,7 @@ def test_due_indicators_follow_frequency():
 
 def test_templates_round_trip_through_validation(tmp_path):
     paths = _paths(tmp_path)
-    assert templates.run("2015Q3", paths) == 0
+    assert templates.write_templates("2015Q3", paths) == 0
     out = paths.reports_dir / "templates" / "2015Q3"
     assert sorted(p.name for p in out.iterdir()) == ["CMBC_2015Q3.xlsx", "WYP_2015Q3.xlsx"]
     assert not (paths.raw / "2015Q3").exists()  # templates never go to data/raw

@@ -18,7 +18,12 @@ from pmqa_lib.analytics import stats
 from pmqa_lib.analytics.measures import measures_table, period_ordinal
 from pmqa_lib.analytics.spc import SPCSettings, rebase_frame, spc_summary, xmr
 from pmqa_lib.analytics.trend import INSUFFICIENT, TrendSettings, trend_table
-from pmqa_lib.core.catalogue import ANNUAL_DUE_QUARTER, Catalogue
+from pmqa_lib.core.catalogue import (
+    ANNUAL_DUE_QUARTER,
+    COMPARATOR_COLUMNS,
+    TARGET_TYPE_COMPARATOR,
+    Catalogue,
+)
 from pmqa_lib.core.format import format_value
 from pmqa_lib.core.periods import (
     Quarter,
@@ -30,8 +35,6 @@ from pmqa_lib.core.periods import (
 
 logger = logging.getLogger(__name__)
 
-COMPARATORS = {"England": "england", "SN": "sn", "Region": "region"}
-TARGET_TYPE_COMPARATOR = {"E": "england", "SN": "sn", "R": "region"}
 
 ASSURANCE_COLUMNS = [
     "indicator", "name", "agency", "lead_officer", "period", "value", "display_value", "target",
@@ -84,14 +87,14 @@ def comparator_values(comparators: pd.DataFrame | None, quarter: Quarter) -> pd.
     """Per indicator: england, sn, region values and labels from the latest DfE year published by
     the start of the quarter's financial year (DfE year <= the financial year's start year: for
     2015Q2, DfE 2015 = 2014/15)."""
-    cols = ["indicator"] + [f"{c}{s}" for c in COMPARATORS.values() for s in ("", "_label")]
+    cols = ["indicator"] + [f"{c}{s}" for c in COMPARATOR_COLUMNS.values() for s in ("", "_label")]
     if comparators is None or comparators.empty:
         return pd.DataFrame(columns=cols)
     c = comparators.assign(indicator=comparators["indicator"].astype(str))
     c = c[c["dfe_year"].astype("int64") <= quarter.fy].copy()
-    c = c[c["comparator"].isin(list(COMPARATORS))]
+    c = c[c["comparator"].isin(list(COMPARATOR_COLUMNS))]
     c = c.sort_values("dfe_year").groupby(["indicator", "comparator"]).tail(1)
-    c["key"] = c["comparator"].map(COMPARATORS)
+    c["key"] = c["comparator"].map(COMPARATOR_COLUMNS)
     label = (
         c["label"] if "label" in c.columns else c["comparator"] + " " + c["dfe_year"].astype(str)
     )
@@ -102,7 +105,9 @@ def comparator_values(comparators: pd.DataFrame | None, quarter: Quarter) -> pd.
     for col in cols:
         if col not in out.columns:
             out[col] = np.nan if not col.endswith("_label") else ""
-    out[[k for k in COMPARATORS.values()]] = out[list(COMPARATORS.values())].astype("float64")
+    out[[k for k in COMPARATOR_COLUMNS.values()]] = out[list(COMPARATOR_COLUMNS.values())].astype(
+        "float64"
+    )
     return out[cols]
 
 
@@ -275,12 +280,12 @@ def assess_quarter(
     )
     a["lower_95"], a["upper_95"], a["lower_99_8"], a["upper_99_8"] = lo, hi, lo2, hi2
     conf = settings.comparison_confidence
-    for comp in COMPARATORS.values():
+    for comp in COMPARATOR_COLUMNS.values():
         res = stats.compare_frame(a, comp, conf)
         a[f"{comp}_status"] = res[f"{comp}_status"]
         a[f"_{comp}_method"] = res[f"{comp}_method"]
     a["comparison_method"] = (
-        a[[f"_{c}_method" for c in COMPARATORS.values()]]
+        a[[f"_{c}_method" for c in COMPARATOR_COLUMNS.values()]]
         .replace("", np.nan)
         .bfill(axis=1)
         .iloc[:, 0]
@@ -407,7 +412,7 @@ def rag_history(
     return out[RAG_HISTORY_COLUMNS]
 
 
-def run(
+def analyse_quarter(
     observations: pd.DataFrame,
     catalogue: Catalogue,
     populations: pd.DataFrame,

@@ -46,8 +46,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-LIMIT = 2.66
-SCREEN = 3.267
+from pmqa_lib.core.methods import XMR_LIMIT as LIMIT
+from pmqa_lib.core.methods import XMR_RANGE_LIMIT as SCREEN
 
 COMMON = "common cause"
 IMPROVEMENT = "special cause improvement"

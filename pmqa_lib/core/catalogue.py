@@ -20,6 +20,12 @@ POLARITIES = ("high", "low")
 UNITS = ("number", "percent", "rate_per_10k", "ratio", "days")
 RESULT_TYPES = ("cumulative", "average", "snapshot")
 TARGET_TYPES = ("E", "SN", "R", "L")
+#: the published comparators: the row name in DfE's figures -> the column that carries it
+COMPARATOR_COLUMNS = {"England": "england", "SN": "sn", "Region": "region"}
+#: each comparator column as the report names it, in the order the report shows them
+COMPARATOR_LABELS = {"england": "England", "sn": "Statistical neighbours", "region": "Region"}
+#: the comparator a target type measures against (L, a local target, has none)
+TARGET_TYPE_COMPARATOR = {"E": "england", "SN": "sn", "R": "region"}
 FREQUENCIES = ("quarterly", "annual")
 REPORTING_PERIODS = ("financial", "school", "calendar")
 REPORTS = ("indicator", "scorecard")

@@ -30,6 +30,8 @@ import time
 import numpy as np
 import pandas as pd
 
+from pmqa_lib.core.methods import XMR_LIMIT
+
 N_LA, N_IND, N_Q = 152, 100, 40
 FIRST_QUARTER = 2010 * 4  # 2010Q1
 
@@ -199,8 +201,8 @@ def reference_xmr_special(y: np.ndarray, high_is_good: bool, run: int = 7) -> li
     mean = sum(y) / m
     mrs = [abs(y[i] - y[i - 1]) for i in range(1, m)]
     amr = sum(mrs) / len(mrs) if mrs else 0.0
-    upl, lpl = mean + 2.66 * amr, mean - 2.66 * amr
-    up2, lo2 = mean + 2 / 3 * 2.66 * amr, mean - 2 / 3 * 2.66 * amr
+    upl, lpl = mean + XMR_LIMIT * amr, mean - XMR_LIMIT * amr
+    up2, lo2 = mean + 2 / 3 * XMR_LIMIT * amr, mean - 2 / 3 * XMR_LIMIT * amr
     side = [(v > mean) - (v < mean) for v in y]
     flags = [0] * m  # +1 high-side signal, -1 low-side signal
     for i in range(m):

@@ -822,12 +822,54 @@ def compare_files(files: dict[str, bytes], raw_dir: Path | str) -> list[str]:
     return problems
 
 
-def main(check: bool = False) -> int:
-    """``pmqa examples [--check]``: rebuild the example returns, or check they rebuild byte for byte.
+def plan_writes(files: dict[str, bytes], raw_dir: Path | str) -> dict[str, list[str]]:
+    """What :func:`write_files` would do under ``raw_dir``: ``new`` files, files ``rewritten``
+    (present with other bytes) and files ``unchanged``, each a sorted list of relative paths."""
+    raw_dir = Path(raw_dir)
+    plan: dict[str, list[str]] = {"new": [], "rewritten": [], "unchanged": []}
+    for rel, data in sorted(files.items()):
+        path = raw_dir / rel
+        if not path.exists():
+            plan["new"].append(rel)
+        elif path.read_bytes() != data:
+            plan["rewritten"].append(rel)
+        else:
+            plan["unchanged"].append(rel)
+    return plan
 
-    Returns 0 on success; with ``check``, 1 when any file differs (each difference is logged).
+
+def is_shipped_board(raw_dir: Path | str) -> bool:
+    """Whether ``raw_dir`` is this checkout's own ``data/raw`` (the shipped example board)."""
+    from pmqa_lib.core.files import PROJECT_ROOT
+
+    return Path(raw_dir).resolve() == (PROJECT_ROOT / "data" / "raw").resolve()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``make examples [FORCE=1]``: rebuild the example returns, or ``--check`` that they rebuild
+    byte for byte.
+
+    Outside the shipped example board (a ``DATA_DIR`` elsewhere) it refuses to overwrite a file
+    that exists with other content unless ``--force`` is given: a partnership's own returns are
+    never replaced by surprise. It lists every file it wrote or rewrote.
+
+    Returns 0 on success; 1 when ``--check`` finds a difference; 2 when it refuses.
     """
+    import argparse
+
     from pmqa_lib.core.files import PROJECT_ROOT, Paths, public_data_dir
+
+    ap = argparse.ArgumentParser(prog="python -m pmqa_lib.dev.example_board", description=__doc__)
+    ap.add_argument(
+        "--check", action="store_true", help="only check the files rebuild byte for byte"
+    )
+    ap.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite files in a DATA_DIR that is not the shipped board",
+    )
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     paths = Paths.from_env()
     public = public_data_dir()
@@ -837,7 +879,7 @@ def main(check: bool = False) -> int:
     files = build_files(catalogue, public)
     if public is None:
         log.info("public DfE/ONS files not found: population_0_17.csv is left as committed")
-    if check:
+    if args.check:
         with tempfile.TemporaryDirectory(prefix="pmqa-examples-") as tmp:
             write_files(files, tmp)
             rebuilt = {rel: (Path(tmp) / rel).read_bytes() for rel in files}
@@ -846,19 +888,47 @@ def main(check: bool = False) -> int:
             log.error("examples: %s", p)
         if problems:
             log.error(
-                "examples: %d file(s) do not match the generator; run `pmqa examples`",
+                "examples: %d file(s) do not match the generator; run `make examples`",
                 len(problems),
             )
             return 1
         log.info("examples: %d files rebuilt byte for byte", len(files))
         return 0
-    write_files(files, paths.raw)
-    log.info("examples: wrote %d files under %s", len(files), paths.raw)
+    plan = plan_writes(files, paths.raw)
+    if plan["rewritten"] and not args.force and not is_shipped_board(paths.raw):
+        shown = ", ".join(plan["rewritten"][:5]) + (" ..." if len(plan["rewritten"]) > 5 else "")
+        log.error(
+            "examples: %s is not the shipped example board, and %d of its files would be "
+            "overwritten (%s). Nothing was written. To replace them with the example data, run "
+            "`make examples FORCE=1` (python -m pmqa_lib.dev.example_board --force).",
+            paths.raw,
+            len(plan["rewritten"]),
+            shown,
+        )
+        return 2
+    write_files({rel: files[rel] for rel in plan["new"] + plan["rewritten"]}, paths.raw)
+    for rel in plan["rewritten"]:
+        log.info("examples: rewrote %s", rel)
+    for rel in plan["new"]:
+        log.info("examples: wrote %s", rel)
+    log.info(
+        "examples: under %s, %d new, %d rewritten, %d unchanged",
+        paths.raw,
+        len(plan["new"]),
+        len(plan["rewritten"]),
+        len(plan["unchanged"]),
+    )
     return 0
 
 
 __all__ = [
     "EISA_NEW", "FIXED", "MISSING_RETURNS", "RETURN_COLUMNS", "SEED", "XLSX_AGENCIES",
     "appendix1_eisa_figures", "build_files", "check_eisa_counts", "compare_files", "csv_bytes",
-    "main", "search_eisa_counts", "write_files", "xlsx_bytes",
+    "main", "plan_writes", "search_eisa_counts", "write_files", "xlsx_bytes",
 ]  # fmt: skip
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())

@@ -99,7 +99,9 @@ def _counts(df: pd.DataFrame) -> dict[str, int]:
     )
 
 
-def run(quarter: Quarter, paths: Paths, assurance: pd.DataFrame | None = None) -> RegisterOutcome:
+def write_status(
+    quarter: Quarter, paths: Paths, assurance: pd.DataFrame | None = None
+) -> RegisterOutcome:
     """Read and check every register, compute status as at the quarter end, write the tables.
 
     Bad rows are rejected with messages (``registers_problems.csv``); nothing here stops the

@@ -14,7 +14,7 @@ import re
 import pandas as pd
 
 from pmqa_lib import __version__
-from pmqa_lib.core.catalogue import Indicator
+from pmqa_lib.core.catalogue import COMPARATOR_LABELS, Indicator
 from pmqa_lib.core.format import NO_DATA
 from pmqa_lib.core.periods import Quarter
 from pmqa_lib.report import charts, html_blocks, narrative, register_tables, tables
@@ -140,7 +140,7 @@ def traffic_light(inputs: ReportInputs, f: pd.DataFrame | None = None) -> str:
     )
 
 
-def scorecard(inputs: ReportInputs) -> str:
+def scorecard_section(inputs: ReportInputs) -> str:
     q = inputs.quarter
     df = tables.scorecard(inputs.measures, inputs.assurance, inputs.catalogue, q)
     nums = [c for c in df.columns if c.endswith(("Result", "average", "neighbours"))]
@@ -237,11 +237,7 @@ def _comparators(row: pd.Series | None) -> dict[str, float]:
     if row is None:
         return {}
     out = {}
-    for key, name in (
-        ("england", "England"),
-        ("sn", "Statistical neighbours"),
-        ("region", "Region"),
-    ):
+    for key, name in COMPARATOR_LABELS.items():
         v = row.get(key)
         if v is not None and pd.notna(v):
             out[name] = float(v)

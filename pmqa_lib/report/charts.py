@@ -31,9 +31,9 @@ log = logging.getLogger(__name__)
 
 # Making Data Count colours (NHS-R plotthedots)
 COMMON_CAUSE = "#7B7D7D"
-IMPROVEMENT = "#289DE0"
-CONCERN = "#FAB428"
-NEUTRAL = "#490092"
+IMPROVEMENT_COLOUR = "#289DE0"
+CONCERN_COLOUR = "#FAB428"
+NEUTRAL_COLOUR = "#490092"
 # the rest of the palette
 VALUE_LINE = "#425563"  # NHS dark grey-blue: the series
 TARGET = "#DE1B1B"  # target line
@@ -140,11 +140,11 @@ def spc_points(series: pd.DataFrame, indicator: Indicator) -> pd.DataFrame | Non
 def _variation_colour(v: object) -> str:
     s = str(v).lower() if isinstance(v, str) else ""
     if "improv" in s:
-        return IMPROVEMENT
+        return IMPROVEMENT_COLOUR
     if "concern" in s:
-        return CONCERN
+        return CONCERN_COLOUR
     if "neutral" in s:
-        return NEUTRAL
+        return NEUTRAL_COLOUR
     return COMMON_CAUSE
 
 
@@ -197,7 +197,7 @@ def indicator_chart(
                                 fontsize=6, color="#231F20")  # fmt: skip
     ax.scatter(x, ys, c=colours, s=34, zorder=3, edgecolors="white", linewidths=0.6)
     if spc is not None:
-        for colour, name in ((IMPROVEMENT, "improvement"), (CONCERN, "concern")):
+        for colour, name in ((IMPROVEMENT_COLOUR, "improvement"), (CONCERN_COLOUR, "concern")):
             if colour in colours:
                 ax.scatter([], [], c=colour, s=34, label=f"special cause {name}")
     if series["target"].notna().any():

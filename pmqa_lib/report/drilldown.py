@@ -12,7 +12,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from pmqa_lib.core.catalogue import Indicator
+from pmqa_lib.core.catalogue import COMPARATOR_LABELS, Indicator
 from pmqa_lib.core.format import NO_DATA, format_number
 from pmqa_lib.core.periods import Quarter
 from pmqa_lib.report import board_pages, charts, html_blocks, narrative, tables
@@ -92,7 +92,7 @@ def history(inputs: ReportInputs, ind: Indicator) -> str:
     return html_blocks.section("Full history and SPC", "".join(parts))
 
 
-def comparator_rows(arow: pd.Series | None, ind: Indicator) -> pd.DataFrame:
+def comparator_table(arow: pd.Series | None, ind: Indicator) -> pd.DataFrame:
     """The authority's value with its 95% interval, and each published comparator."""
     if arow is None:
         return pd.DataFrame(columns=["name", "value", "lower", "upper", "status", "source"])
@@ -108,11 +108,7 @@ def comparator_rows(arow: pd.Series | None, ind: Indicator) -> pd.DataFrame:
             else "",
         }
     ]
-    for key, name in (
-        ("england", "England"),
-        ("sn", "Statistical neighbours"),
-        ("region", "Region"),
-    ):
+    for key, name in COMPARATOR_LABELS.items():
         v = arow.get(key)
         if v is not None and pd.notna(v):
             label = arow.get(f"{key}_label")
@@ -126,7 +122,7 @@ def comparator_rows(arow: pd.Series | None, ind: Indicator) -> pd.DataFrame:
 
 def comparators(inputs: ReportInputs, ind: Indicator) -> str:
     arow = _arow(inputs, ind.ref)
-    rows = comparator_rows(arow, ind)
+    rows = comparator_table(arow, ind)
     if arow is None or rows["value"].isna().all():
         return html_blocks.section("Comparators", "<p>No value this quarter to compare.</p>")
     rows["name"] = rows["name"].where(rows["name"] != "Calderdale", inputs.catalogue.la_name)
@@ -210,7 +206,7 @@ def linked(inputs: ReportInputs, ind: Indicator) -> str:
     )
 
 
-def rag_history(inputs: ReportInputs, ind: Indicator) -> pd.DataFrame:
+def rag_history_table(inputs: ReportInputs, ind: Indicator) -> pd.DataFrame:
     """Computed RAG of each quarter up to this one (``rag_history.csv``: every quarter assessed on
     the value history as now held) beside the lead officer's proposed RAG and commentary."""
     computed: dict[str, str] = {}
@@ -244,7 +240,7 @@ def rag_history(inputs: ReportInputs, ind: Indicator) -> pd.DataFrame:
 
 
 def commentary_history(inputs: ReportInputs, ind: Indicator) -> str:
-    df = rag_history(inputs, ind)
+    df = rag_history_table(inputs, ind)
     if df.empty:
         return html_blocks.section(
             "Commentary and RAG history", "<p>No returns for this indicator.</p>"

@@ -10,7 +10,7 @@ Public API (also used by ``registers.py`` for register files)
     Validate ``df`` (a pandas DataFrame; its index labels identify the rows) against ``suite`` (a
     path or the dict from :func:`load_suite`). ``parameters`` fills ``{"$PARAMETER": "name"}``
     placeholders in the suite, e.g. catalogue-dependent value sets. Returns the failures as a tidy
-    frame, one row per failing (expectation, row), columns :data:`FAILURE_COLUMNS`:
+    frame, one row per failing (expectation, row), columns :data:`RESULT_COLUMNS`:
 
     ``expectation`` (GX type), ``rule`` (the suite's ``meta.rule`` id), ``column``, ``row`` (the
     index label of the failing row, ``<NA>`` for a table-level failure), ``value`` (the offending
@@ -45,7 +45,7 @@ import pandas as pd
 
 log = logging.getLogger(__name__)
 
-FAILURE_COLUMNS = [
+RESULT_COLUMNS = [
     "expectation", "rule", "column", "row", "value", "rule_text", "what_to_do", "severity",
 ]  # fmt: skip
 SEVERITIES = ("error", "warning")
@@ -215,7 +215,7 @@ def run_suite(
     Returns
     -------
     DataFrame
-        Columns :data:`FAILURE_COLUMNS`; empty when everything passes.
+        Columns :data:`RESULT_COLUMNS`; empty when everything passes.
     """
     suite = _as_suite(suite)
     if not df.index.is_unique:
@@ -267,9 +267,9 @@ def run_suite(
                 pd.DataFrame([{**base, "row": pd.NA, "value": _text(r.get("observed_value"))}])
             )
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in FAILURE_COLUMNS})
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in RESULT_COLUMNS})
     out = pd.concat(frames, ignore_index=True)
-    return out[FAILURE_COLUMNS]
+    return out[RESULT_COLUMNS]
 
 
 def _match_spec(cfg, specs: list[dict]) -> dict:

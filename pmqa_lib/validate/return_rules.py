@@ -22,6 +22,8 @@ import pandas as pd
 
 from pmqa_lib.core.catalogue import Catalogue
 from pmqa_lib.core.files import EXPECTATIONS_DIR
+from pmqa_lib.core.format import RAGS
+from pmqa_lib.core.methods import XMR_RANGE_LIMIT
 from pmqa_lib.core.periods import quarter_ordinals
 from pmqa_lib.validate import ingest
 
@@ -98,7 +100,11 @@ def prepare(returns: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
 
 
 def suite_parameters(catalogue: Catalogue) -> dict:
-    return {"agencies": sorted(catalogue.agencies), "indicators": sorted(catalogue.indicators)}
+    return {
+        "agencies": sorted(catalogue.agencies),
+        "indicators": sorted(catalogue.indicators),
+        "rags": list(RAGS),
+    }
 
 
 def _locate(failures: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
@@ -336,7 +342,7 @@ def warnings_for(
             (f, int(r)) in keys
             for f, r in zip(frame["source_file"], frame["source_row"], strict=True)
         ]
-    failures = gx.run_suite(frame, WARNING_SUITE)
+    failures = gx.run_suite(frame, WARNING_SUITE, {"usual_movement_limit": XMR_RANGE_LIMIT})
     return _locate(failures, frame)
 
 

@@ -100,7 +100,7 @@ def write_template(
         wb.save(tmp)
 
 
-def run(quarter: Quarter | str, paths: Paths) -> int:
+def write_templates(quarter: Quarter | str, paths: Paths) -> int:
     """Write the templates for ``quarter``; return 0 (1 when the catalogue cannot be read)."""
     from pmqa_lib.core.catalogue import CatalogueError
 
