@@ -14,8 +14,9 @@ from pmqa_lib.core.periods import Quarter
 from pmqa_lib.validate import ingest
 from pmqa_lib.validate import return_rules as validation
 from pmqa_lib.validate import return_templates as templates
+from tests import TESTS_DIR
 
-CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue_small.yaml"
+CATALOGUE = TESTS_DIR / "fixtures" / "catalogue_small.yaml"
 
 
 def _paths(tmp_path: Path) -> Paths:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -11,8 +9,9 @@ from pmqa_lib.core.catalogue import load_catalogue
 from pmqa_lib.core.periods import Quarter
 from pmqa_lib.validate import observations
 from pmqa_lib.validate.ingest import TIDY_COLUMNS
+from tests import TESTS_DIR
 
-CAT = load_catalogue(Path(__file__).parent / "fixtures" / "catalogue_small.yaml")
+CAT = load_catalogue(TESTS_DIR / "fixtures" / "catalogue_small.yaml")
 
 
 def _rows(records):

@@ -28,12 +28,13 @@ from pmqa_lib.core.files import PROJECT_ROOT, Paths
 from pmqa_lib.core.periods import Quarter
 from pmqa_lib.report import publish, tables
 from pmqa_lib.report.inputs import load_report_inputs
+from tests import TESTS_DIR
 from tests.pdf_text import pdf_text
 from tests.report_fixture import FIXTURE
 
 pytestmark = pytest.mark.slow
 Q2 = Quarter.parse("2015Q2")
-GOLDEN = Path(__file__).resolve().parent / "golden" / "2015Q2"
+GOLDEN = TESTS_DIR / "golden" / "2015Q2"
 HOSTILE = (
     "<script>alert(1)</script> <b>raw html</b> **markdown** [link](javascript:alert(2)) "
     '<img src="https://evil.example/x.png">'

@@ -140,7 +140,7 @@ def test_quarter_commentary(inp):
 @pytest.fixture(scope="module")
 def annual():
     from pmqa_lib.core.catalogue import parse_catalogue
-    from tests.test_assurance import ANNUAL_CATALOGUE, annual_run
+    from tests.unit.analytics.test_assurance import ANNUAL_CATALOGUE, annual_run
 
     measures, assurance = annual_run("2015Q2")
     return measures, assurance, parse_catalogue(ANNUAL_CATALOGUE)

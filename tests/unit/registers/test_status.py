@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,11 +16,12 @@ from pmqa_lib.registers import stage
 from pmqa_lib.registers import status as registers
 from pmqa_lib.registers.reading import read_registers
 from pmqa_lib.report import register_tables
+from tests import TESTS_DIR
 
 Q2 = Quarter.parse("2015Q2")  # 1 July to 30 September 2015
 SHIPPED = PROJECT_ROOT / "data" / "raw" / "registers"
 CATALOGUE = PROJECT_ROOT / "data" / "raw" / "reference" / "catalogue.yaml"
-BAD = Path(__file__).parent / "fixtures" / "registers_bad"
+BAD = TESTS_DIR / "fixtures" / "registers_bad"
 
 
 def _status(due, completed=None, new_due=None, times=0, as_at=Q2.end, quarter=Q2):

@@ -16,8 +16,9 @@ from pmqa_lib.core.files import PROJECT_ROOT, Paths, sha256_file
 from pmqa_lib.core.periods import Quarter
 from pmqa_lib.validate import ingest, stage
 from pmqa_lib.validate import return_rules as validation
+from tests import TESTS_DIR
 
-HERE = Path(__file__).parent
+HERE = TESTS_DIR
 CORPUS = HERE / "bad_returns"
 CATALOGUE = HERE / "fixtures" / "catalogue_small.yaml"
 EXPECTED = list(csv.DictReader(open(CORPUS / "expected.csv", encoding="utf-8")))

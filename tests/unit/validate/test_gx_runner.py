@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from pmqa_lib.validate import gx_runner as gx
+from tests import TESTS_DIR
 
-FIXTURE = Path(__file__).parent / "fixtures" / "gx_demo_suite.json"
+FIXTURE = TESTS_DIR / "fixtures" / "gx_demo_suite.json"
 
 
 def test_failures_are_tidy_and_name_rows(capfd):

@@ -18,8 +18,9 @@ from pmqa_lib.registers.dates import (
 )
 from pmqa_lib.registers.reading import load_suite, read_register, read_registers
 from pmqa_lib.registers.specs import ROLLING_REPORTS, SPECS, normalise_heading
+from tests import TESTS_DIR
 
-BAD = Path(__file__).parent / "fixtures" / "registers_bad"
+BAD = TESTS_DIR / "fixtures" / "registers_bad"
 SHIPPED = PROJECT_ROOT / "data" / "raw" / "registers"
 NOV30 = dt.date(2015, 11, 30)
 
