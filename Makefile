@@ -22,13 +22,28 @@ PMQA := $(PY) -m pmqa_lib.cli
 
 PROC := $(DATA_DIR)/processed/$(Q)
 REP := $(REPORTS_DIR)/$(Q)
-LIB := $(shell find pmqa_lib -name "*.py" -o -path "*/templates/*" -type f)
-RAW_Q := $(wildcard $(DATA_DIR)/raw/$(Q)/*)
-RAW_ALL := $(wildcard $(DATA_DIR)/raw/*/* $(DATA_DIR)/raw/reference/* $(DATA_DIR)/raw/registers/*)
-SUITES := $(wildcard expectations/*.json)
-NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: help setup quarter validate drilldown templates reminders profile examples test lint format clean lab bench _quarter
+# Each stage's prerequisites: the code it runs, and a fingerprint of the raw files it reads.
+# `pmqa inputs` rewrites a fingerprint only when those files change (names with spaces, new and
+# removed files included: pmqa_lib/core/stage_inputs.py lists them), so an unchanged quarter
+# rebuilds nothing and an edit reruns only the stages after it.
+CORE_CODE := $(wildcard pmqa_lib/core/*.py) pmqa_lib/pipeline.py pmqa_lib/cli.py
+VALIDATE_CODE := $(CORE_CODE) $(wildcard pmqa_lib/validate/*.py) \
+	pmqa_lib/report/validation_pages.py pmqa_lib/report/html_blocks.py
+PROCESS_CODE := $(CORE_CODE) $(wildcard pmqa_lib/analytics/*.py pmqa_lib/registers/*.py \
+	pmqa_lib/public/*.py)
+REPORT_CODE := $(CORE_CODE) $(wildcard pmqa_lib/analytics/*.py pmqa_lib/registers/*.py \
+	pmqa_lib/report/*.py pmqa_lib/report/templates/*/*) notebooks/quarter_report.ipynb
+
+# The sub-make that builds a quarter's stages refreshes the fingerprints while it reads this file,
+# before it compares any time stamps (so `make -n quarter` plans from the current inputs too).
+ifneq ($(filter _quarter _processed,$(MAKECMDGOALS)),)
+ifneq ($(shell $(PMQA) inputs "$(Q)" >/dev/null 2>&1 && echo ok),ok)
+$(error could not list the inputs of Q=$(Q): run `$(PMQA) inputs "$(Q)"` to see why)
+endif
+endif
+
+.PHONY: help setup quarter validate drilldown templates reminders profile examples test test-fast lint format clean lab bench _quarter _processed
 
 help: ## list the targets
 	@echo "pmqa: make <target> [Q=2015Q2] [IND=1.1] [LA=Calderdale]"
@@ -44,29 +59,33 @@ $(STAMP): pyproject.toml
 	@$(PY) -m ipykernel install --sys-prefix --name pmqa --display-name "pmqa (.venv)" >/dev/null
 	@touch $@
 
-quarter: $(STAMP) ## run a whole quarter: validate, process, report (Q=2015Q2)
+quarter: $(STAMP) ## run a whole quarter: validate, process, report (Q=2015Q2; STRICT=1 fails on any rejection)
 	@$(PMQA) check "$(Q)"
 	@$(MAKE) --no-print-directory _quarter Q=$(Q)
-	@$(PMQA) summary "$(Q)"
+	@$(PMQA) summary "$(Q)" $(if $(STRICT),--strict)
 
 _quarter: $(REP)/manifest.json
+
+_processed: $(PROC)/assurance.csv
 
 validate: $(STAMP) ## ingest and validate a quarter's returns only (Q=2015Q2, STRICT=1 fails on any rejection)
 	@$(PMQA) check "$(Q)"
 	@$(PMQA) validate "$(Q)" $(if $(STRICT),--strict)
 
-$(PROC)/validation.json: $(STAMP) $(RAW_Q) $(DATA_DIR)/raw/reference/catalogue.yaml $(SUITES) $(LIB)
-	@$(PMQA) validate "$(Q)" $(if $(STRICT),--strict)
+$(PROC)/.inputs/validate $(PROC)/.inputs/process: ;
 
-$(PROC)/assurance.csv: $(PROC)/validation.json $(RAW_ALL) $(LIB)
+$(PROC)/validation.json: $(PROC)/.inputs/validate $(VALIDATE_CODE) | $(STAMP)
+	@$(PMQA) validate "$(Q)"
+
+$(PROC)/assurance.csv: $(PROC)/validation.json $(PROC)/.inputs/process $(PROCESS_CODE)
 	@$(PMQA) process "$(Q)"
 
-$(REP)/manifest.json: $(PROC)/assurance.csv $(NOTEBOOKS) $(LIB)
+$(REP)/manifest.json: $(PROC)/assurance.csv $(REPORT_CODE)
 	@$(PMQA) report "$(Q)"
 
 drilldown: $(STAMP) ## everything about one indicator (Q=2015Q2 IND=1.1)
 	@$(PMQA) check "$(Q)"
-	@$(MAKE) --no-print-directory $(PROC)/assurance.csv Q=$(Q)
+	@$(MAKE) --no-print-directory _processed Q=$(Q)
 	@$(PMQA) drilldown "$(Q)" "$(IND)"
 
 templates: $(STAMP) ## Excel return templates per agency for quarter Q (Q=2015Q3)
@@ -81,12 +100,16 @@ profile: $(STAMP) ## LAIT-like benchmark profile for any English LA (LA=Calderda
 examples: $(STAMP) ## rebuild the shipped example returns from the seeded generator (FORCE=1 overwrites a DATA_DIR elsewhere)
 	@$(PY) -m pmqa_lib.dev.example_board $(if $(FORCE),--force)
 
-test: $(STAMP) ## run the test suite
-	@$(PY) -m pytest -q
+test: $(STAMP) ## run every test: unit and end-to-end (whole quarters, notebooks, browser, PDF, public data)
+	@$(PY) -m pytest -q -n auto
 
-lint: $(STAMP) ## ruff lint and format check
+test-fast: $(STAMP) ## run the unit tests only (tests/unit, well under 30 s)
+	@$(PY) -m pytest -q -n auto tests/unit
+
+lint: $(STAMP) ## ruff lint and format check, and the import contracts between stages
 	@$(PY) -m ruff check pmqa_lib tests
 	@$(PY) -m ruff format --check pmqa_lib tests
+	@$(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP) ## ruff format
 	@$(PY) -m ruff format pmqa_lib tests
@@ -99,5 +122,6 @@ lab: $(STAMP) ## JupyterLab on the project
 	@$(VENV)/bin/jupyter lab --notebook-dir=.
 
 clean: ## delete generated data and reports only (never data/raw)
-	rm -rf $(DATA_DIR)/processed/* $(REPORTS_DIR)/*
-	@touch $(DATA_DIR)/processed/.gitkeep $(REPORTS_DIR)/.gitkeep
+	@find "$(DATA_DIR)/processed" "$(REPORTS_DIR)" -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +
+	@touch "$(DATA_DIR)/processed/.gitkeep" "$(REPORTS_DIR)/.gitkeep"
+	@echo "clean: removed everything under $(DATA_DIR)/processed and $(REPORTS_DIR) (data/raw untouched)"

@@ -74,7 +74,17 @@ def cmd_drilldown(args) -> int:
 def cmd_summary(args) -> int:
     from pmqa_lib import pipeline
 
-    return pipeline.print_summary(_quarter(args.quarter), _paths())
+    return pipeline.print_summary(_quarter(args.quarter), _paths(), strict=args.strict)
+
+
+def cmd_inputs(args) -> int:
+    """Refresh the fingerprints of each stage's raw inputs (the Makefile's rebuild rule)."""
+    from pmqa_lib.core.stage_inputs import STAGES, refresh_fingerprint
+
+    q, paths = _quarter(args.quarter), _paths()
+    for stage in STAGES:
+        refresh_fingerprint(stage, q, paths)
+    return 0
 
 
 def cmd_templates(args) -> int:
@@ -125,7 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("summary", help="print the closing summary of a quarter")
     s.add_argument("quarter")
+    s.add_argument("--strict", action="store_true", help="exit 2 if any return was rejected")
     s.set_defaults(func=cmd_summary)
+
+    s = sub.add_parser("inputs", help="refresh the fingerprints of each stage's inputs (make)")
+    s.add_argument("quarter")
+    s.set_defaults(func=cmd_inputs)
 
     s = sub.add_parser("templates", help="Excel return templates for the quarter after Q")
     s.add_argument("quarter")

@@ -8,7 +8,9 @@ prints one progress line with its time; :func:`print_summary` closes a run.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -151,6 +153,9 @@ def quarter_summary(quarter: Quarter, paths: Paths) -> dict:
         # an indicator with a value but no target or thresholds (e.g. CSCB03) is monitored, not rated
         summary["not_rated"] = int((unrated & ~no_data).sum())
         summary["disagreements"] = int(a["disagreement"].astype(str).str.lower().eq("true").sum())
+    if (proc / "validation.json").exists():
+        with open(proc / "validation.json", encoding="utf-8") as fh:
+            summary["files_rejected"] = int(json.load(fh)["summary"]["files_rejected"])
     if (proc / "returns_rejected.csv").exists():
         summary["rejected_rows"] = len(pd.read_csv(proc / "returns_rejected.csv", dtype=str))
     if (proc / "chase_list.csv").exists():
@@ -164,7 +169,9 @@ def quarter_summary(quarter: Quarter, paths: Paths) -> dict:
     return summary
 
 
-def print_summary(quarter: Quarter, paths: Paths) -> int:
+def print_summary(quarter: Quarter, paths: Paths, strict: bool = False) -> int:
+    """Print the closing summary of a run. With ``strict``, return 2 when any return or row was
+    rejected, read from the quarter's outputs, so a cached run fails as a fresh one does."""
     s = quarter_summary(quarter, paths)
     print(f"\n{quarter.long_label}")
     if s.get("report"):
@@ -186,4 +193,11 @@ def print_summary(quarter: Quarter, paths: Paths) -> int:
             + (f" ({', '.join(chase['agencies'])})" if chase["agencies"] else "")
         )
     print(f"  validation:  {paths.processed_dir(quarter) / 'validation_report.html'}")
+    if strict and (s.get("files_rejected", 0) or s.get("rejected_rows", 0)):
+        print(
+            f"pmqa: STRICT=1 and {s.get('files_rejected', 0)} file(s), "
+            f"{s.get('rejected_rows', 0)} row(s) were rejected for {quarter.label}",
+            file=sys.stderr,
+        )
+        return 2
     return 0

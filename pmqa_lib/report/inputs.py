@@ -14,8 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from pmqa_lib.core.catalogue import Catalogue, load_catalogue
-from pmqa_lib.core.files import PROJECT_ROOT, Paths
+from pmqa_lib.core.files import Paths
 from pmqa_lib.core.periods import Quarter
+from pmqa_lib.core.stage_inputs import raw_inputs
 
 log = logging.getLogger(__name__)
 
@@ -73,33 +74,14 @@ def read_table(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
 
 
-def raw_input_files(quarter: Quarter | str, paths: Paths) -> list[Path]:
-    """Every raw file behind a quarter's figures: the returns of that quarter and all earlier
-    ones (revisions and history), the reference data, the registers and the validation suites."""
-    q = Quarter.parse(quarter)
-    files: list[Path] = []
-    if paths.raw.is_dir():
-        for folder in sorted(paths.raw.iterdir()):
-            try:
-                if folder.is_dir() and Quarter.parse(folder.name) <= q:
-                    files += sorted(p for p in folder.iterdir() if p.is_file())
-            except ValueError:
-                continue
-    for folder in (paths.reference, paths.registers):
-        if folder.is_dir():
-            files += sorted(p for p in folder.iterdir() if p.is_file())
-    files += sorted((PROJECT_ROOT / "expectations").glob("*.json"))
-    return files
-
-
 def input_files(quarter: Quarter | str, paths: Paths) -> list[Path]:
     """The files a report for ``quarter`` reads (those that exist), for the manifest: the raw
-    inputs (:func:`raw_input_files`) and the processed tables."""
+    inputs (:func:`pmqa_lib.core.stage_inputs.raw_inputs`) and the processed tables."""
     proc = paths.processed_dir(quarter)
     names = [*REQUIRED, *OPTIONAL]
     files = [proc / n for n in names if (proc / n).is_file()]
     files += sorted(p for p in proc.glob("registers_*.csv"))
-    return raw_input_files(quarter, paths) + files
+    return raw_inputs(quarter, paths) + files
 
 
 def load_report_inputs(quarter: Quarter | str, paths: Paths, board_name: str = "") -> ReportInputs:
