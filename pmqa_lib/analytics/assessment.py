@@ -30,6 +30,7 @@ from pmqa_lib.core.periods import (
     annual_due_ordinal,
     annual_period_label,
     annual_slot,
+    comparator_dfe_year,
     quarter_labels,
 )
 
@@ -91,7 +92,7 @@ def comparator_values(comparators: pd.DataFrame | None, quarter: Quarter) -> pd.
     if comparators is None or comparators.empty:
         return pd.DataFrame(columns=cols)
     c = comparators.assign(indicator=comparators["indicator"].astype(str))
-    c = c[c["dfe_year"].astype("int64") <= quarter.fy].copy()
+    c = c[c["dfe_year"].astype("int64") <= comparator_dfe_year(quarter)].copy()
     c = c[c["comparator"].isin(list(COMPARATOR_COLUMNS))]
     c = c.sort_values("dfe_year").groupby(["indicator", "comparator"]).tail(1)
     c["key"] = c["comparator"].map(COMPARATOR_COLUMNS)

@@ -174,14 +174,10 @@ def quarter_range(first: str | Quarter, last: str | Quarter) -> list[Quarter]:
     return [Quarter.from_ordinal(n) for n in range(a.ordinal, b.ordinal + 1)]
 
 
-def quarters_of_financial_year(fy: int) -> list[Quarter]:
-    """The four quarters of financial year ``fy``/``fy+1``."""
-    return [Quarter(fy, q) for q in range(1, 5)]
-
-
-def financial_year_label(fy: int) -> str:
-    """``2015`` -> ``2015/16``: the one place the ``yyyy/yy`` label is built."""
-    return f"{int(fy)}/{(int(fy) + 1) % 100:02d}"
+def financial_year_label(fy: int, short: bool = False) -> str:
+    """``2015`` -> ``2015/16`` (``15/16`` when ``short``): the one place the label is built."""
+    start = int(fy) % 100 if short else int(fy)
+    return f"{start:02d}/{(int(fy) + 1) % 100:02d}"
 
 
 def financial_year_labels(fy) -> np.ndarray:
@@ -193,42 +189,17 @@ def financial_year_labels(fy) -> np.ndarray:
     return labels[inverse.ravel()] if len(uniq) else np.array([], dtype=object)
 
 
-def parse_financial_year(label: str) -> int:
-    """``2015/16`` or ``2015-16`` -> 2015."""
-    m = re.match(r"^\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$", str(label))
-    if not m:
-        raise PeriodError(f"not a financial year: {label!r}; expected e.g. 2015/16")
-    start, end = int(m.group(1)), int(m.group(2))
-    if end % 100 != (start + 1) % 100:
-        raise PeriodError(f"not a financial year: {label!r}; the second year must follow the first")
-    return start
+def dfe_year_to_financial_year(dfe_year):
+    """DfE "2015" (year ending 31 March 2015) is financial year 2014/15 -> 2014 (an int, or a
+    whole column at once)."""
+    return dfe_year - 1
 
 
-def financial_year_bounds(fy: int) -> tuple[dt.date, dt.date]:
-    return dt.date(fy, 4, 1), dt.date(fy + 1, 3, 31)
-
-
-def school_year_bounds(start_year: int) -> tuple[dt.date, dt.date]:
-    """School year ``start_year``/``+1``: 1 September to 31 August."""
-    return dt.date(start_year, 9, 1), dt.date(start_year + 1, 8, 31)
-
-
-def school_year_of(day: dt.date) -> int:
-    return day.year if day.month >= 9 else day.year - 1
-
-
-def calendar_year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
-def dfe_year_to_financial_year(dfe_year: int) -> int:
-    """DfE "2015" (year ending 31 March 2015) is financial year 2014/15 -> 2014."""
-    return int(dfe_year) - 1
-
-
-def financial_year_to_dfe_year(fy: int) -> int:
-    """Financial year 2014/15 (``2014``) is DfE "2015"."""
-    return int(fy) + 1
+def comparator_dfe_year(quarter: Quarter | str) -> int:
+    """The latest DfE year a quarter's report compares with: the last financial year complete
+    before the quarter's own began (DfE year <= the quarter's financial-year start). Appendix 1's
+    Q2 2015/16 scorecard shows "2014/2015 All Eng Average", DfE year 2015."""
+    return Quarter.parse(quarter).fy
 
 
 def dfe_population_year(dfe_year: int) -> int:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from pmqa_lib.core.catalogue import Catalogue
 from pmqa_lib.core.files import Paths
-from pmqa_lib.core.periods import Quarter, financial_year_label
+from pmqa_lib.core.periods import dfe_year_to_financial_year, financial_year_labels
 from pmqa_lib.public import authorities, downloads, lait, series
 
 log = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ def add_labels(rows: pd.DataFrame, model: str) -> pd.DataFrame:
     """Add ``fy_label`` and a human ``label``: "England 2014/15, DfE Characteristics of children
     in need 2024 release"; SN rows say which list and how many neighbours had a value."""
     out = rows.copy()
-    out["fy_label"] = [financial_year_label(int(y) - 1) for y in out["dfe_year"]]
+    out["fy_label"] = financial_year_labels(dfe_year_to_financial_year(out["dfe_year"]))
     source = out["source_file"].map(
         lambda f: (
             "DfE LAIT (Local Authority Interactive Tool)"
@@ -190,22 +190,6 @@ def build_comparators(
     log.info("comparators: %d rows for %d indicators (%s, SN model %s)",
              len(out), out["indicator"].nunique(), auth.name, model)  # fmt: skip
     return out[COLUMNS]
-
-
-def scorecard_year(quarter: Quarter | str) -> int:
-    """The DfE year the scorecard compares with at ``quarter``: the last complete financial year.
-
-    Appendix 1's Q2 2015/16 scorecard shows "2014/2015 All Eng Average": DfE year 2015.
-    """
-    return Quarter.parse(quarter).fy
-
-
-def for_year(table: pd.DataFrame, dfe_year: int) -> pd.DataFrame:
-    """Each indicator's comparators for ``dfe_year``, or for its latest earlier published year
-    when that year is not in the table (the label says which year it is)."""
-    t = table[table["dfe_year"] <= int(dfe_year)]
-    latest = t.groupby("indicator")["dfe_year"].transform("max")
-    return t[t["dfe_year"] == latest].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pmqa_lib.core.periods import dfe_year_to_financial_year, financial_year_labels
 from pmqa_lib.public import authorities, downloads, lait
 from pmqa_lib.public.comparators import add_labels, comparator_rows
 from pmqa_lib.public.series import published_series
@@ -295,7 +296,7 @@ def profile_data(
     wide["lower"], wide["upper"] = lo, hi
     wide["ci_method"] = method
     wide = wide.merge(ranks, on=["key", "dfe_year"], how="left")
-    wide["fy_label"] = [f"{y - 1}/{y % 100:02d}" for y in wide["dfe_year"]]
+    wide["fy_label"] = financial_year_labels(dfe_year_to_financial_year(wide["dfe_year"]))
 
     # the series, long, for charts: the LA's interval on its rows
     series = rows.merge(

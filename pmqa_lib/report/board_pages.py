@@ -16,7 +16,7 @@ import pandas as pd
 from pmqa_lib import __version__
 from pmqa_lib.core.catalogue import COMPARATOR_LABELS, Indicator
 from pmqa_lib.core.format import NO_DATA
-from pmqa_lib.core.periods import Quarter
+from pmqa_lib.core.periods import Quarter, financial_year_label
 from pmqa_lib.report import charts, html_blocks, narrative, register_tables, tables
 from pmqa_lib.report.html_blocks import esc
 from pmqa_lib.report.inputs import ReportInputs
@@ -381,7 +381,7 @@ def annual_short_label(slot: int, reporting_period: str) -> str:
         return f"cal\n{slot}"
     start = slot - 1 if reporting_period == "school" else slot
     prefix = "SY" if reporting_period == "school" else "FY"
-    return f"{prefix}\n{start % 100:02d}/{(start + 1) % 100:02d}"
+    return f"{prefix}\n{financial_year_label(start, short=True)}"
 
 
 def indicator_pages(inputs: ReportInputs, f: pd.DataFrame | None = None) -> list[str]:

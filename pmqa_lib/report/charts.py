@@ -25,7 +25,7 @@ import seaborn as sns  # noqa: E402
 
 from pmqa_lib.core.catalogue import Indicator  # noqa: E402
 from pmqa_lib.core.format import format_number  # noqa: E402
-from pmqa_lib.core.periods import Quarter  # noqa: E402
+from pmqa_lib.core.periods import Quarter, financial_year_label  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def _style() -> None:
 def short_label(period: str) -> str:
     """``2015Q2 -> "Q2\n15/16"``: two lines, so a dozen quarters fit across an A4 chart."""
     q = Quarter.parse(period)
-    return f"Q{q.q}\n{q.fy % 100:02d}/{(q.fy + 1) % 100:02d}"
+    return f"Q{q.q}\n{financial_year_label(q.fy, short=True)}"
 
 
 def series_frame(

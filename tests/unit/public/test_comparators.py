@@ -74,16 +74,6 @@ def test_comparator_rows_no_neighbour_value_is_missing():
     )
 
 
-def test_scorecard_year_and_for_year():
-    # Appendix 1: the Q2 2015/16 scorecard shows 2014/15 comparators, DfE year 2015
-    assert comparators.scorecard_year("2015Q2") == 2015
-    t = pd.DataFrame(
-        {"indicator": ["a", "a", "b"], "dfe_year": [2014, 2015, 2013], "value": [1.0, 2.0, 3.0]}
-    )
-    picked = comparators.for_year(t, 2015).set_index("indicator")["dfe_year"]
-    assert picked.to_dict() == {"a": 2015, "b": 2013}
-
-
 def test_committed_extract_loads_without_public_data():
     t = comparators.load_committed(Paths.from_env())
     assert list(t.columns) == comparators.COLUMNS
