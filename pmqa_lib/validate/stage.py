@@ -250,10 +250,11 @@ def result_json(outcome: ValidationOutcome, strict: bool) -> dict:
             "revisions": len(outcome.revisions),
             "exit_code": outcome.exit_code,
         },
-        "suites": [p.name for p in (FILES_SUITE, RETURN_SUITE, WARNING_SUITE)],
+        "suites": [p.name for p in suite_files()],
         "files": per_file,
     }
 
 
 def suite_files() -> list[Path]:
+    """The Great Expectations suites a return passes through, in the order they run."""
     return [FILES_SUITE, RETURN_SUITE, WARNING_SUITE]
