@@ -432,9 +432,9 @@ def bench_million_rows(n: int = 1_000_000, catalogue=None) -> dict:
         just before validating, with the frame built and GX started), ``rows_rejected`` (the
         synthetic frame plants a negative numerator in about 1 row in 1,000), ``rows_accepted``.
     """
+    from pmqa_lib.core import gx_runner as gx
     from pmqa_lib.core.catalogue import load_catalogue
     from pmqa_lib.core.files import Paths
-    from pmqa_lib.validate import gx_runner as gx
     from pmqa_lib.validate import ingest
     from pmqa_lib.validate.return_rules import split, validate_returns
 

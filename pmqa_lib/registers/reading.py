@@ -14,16 +14,17 @@ Each register is one file, ``<name>.csv`` or ``<name>.xlsx`` (first sheet), laid
 
 The rules themselves are Great Expectations suites stored as JSON in
 ``expectations/register_<name>.json``. They run on the *parsed* register (dates read by
-:mod:`pmqa_lib.registers.dates`, RAG normalised, helper columns such as ``mentions_deferral``).
-:func:`run_suite` evaluates them with plain pandas, which implements the handful of expectation
-types the suites use, so reading a register costs milliseconds and no Great Expectations import;
-``tests/test_register_io.py`` checks that Great Expectations itself finds the same failures.
+:mod:`pmqa_lib.registers.dates`, RAG normalised, helper columns such as ``deferred_without_date``)
+through :func:`pmqa_lib.core.gx_runner.run_suite`, the same Great Expectations 1.x runner as the
+agency returns, with the same free-text patterns (:mod:`pmqa_lib.core.text_rules`, passed as the
+suite parameters ``formula_pattern`` and ``markup_pattern``): registers and returns share one runner
+and one pattern set. :func:`check_rows` turns the runner's failures into problems. Great
+Expectations is imported the first time a register with rows is checked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pmqa_lib.core import gx_runner, text_rules
 from pmqa_lib.core.files import EXPECTATIONS_DIR
 from pmqa_lib.registers.dates import DateTextError, all_dates_in_text, parse_date_text
 from pmqa_lib.registers.specs import SPECS, RegisterSpec, normalise_heading
@@ -230,6 +232,9 @@ def _parse_deferrals(df: pd.DataFrame, spec: RegisterSpec) -> pd.DataFrame:
         return out
     text_col, def_col, due_col = spec.deferral
     out["mentions_deferral"] = out[text_col].fillna("").str.contains(DEFERRAL_WORDS)
+    # the rule "a row that says deferred gives its new date", as a column the suite checks (GX
+    # 1.9+ deprecates string row conditions)
+    out["deferred_without_date"] = (out["mentions_deferral"] & out[def_col].isna()).astype(bool)
     times, new_dates, in_order, errors = [], [], [], []
     for text, due in zip(out[def_col], out[f"{due_col}_date"], strict=True):
         parts = [p for p in re.split(r"[;\n]", text) if p.strip()] if isinstance(text, str) else []
@@ -312,79 +317,56 @@ def _rolling_report_helpers(df: pd.DataFrame) -> pd.DataFrame:
 # The suites
 
 
-def load_suite(spec: RegisterSpec, folder: Path | None = None) -> dict:
-    """The Great Expectations suite (as its JSON dict) for a register."""
-    path = (folder or EXPECTATIONS_DIR) / f"{spec.suite_name}.json"
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+def suite_path(spec: RegisterSpec, folder: Path | None = None) -> Path:
+    """The register's Great Expectations suite: ``expectations/register_<name>.json``."""
+    return (folder or EXPECTATIONS_DIR) / f"{spec.suite_name}.json"
 
 
-def _blank(s: pd.Series) -> pd.Series:
-    return s.isna() | (s.astype("string").str.strip() == "")
+def check_rows(parsed: pd.DataFrame, spec: RegisterSpec, fname: str,
+               suites_dir: Path | None = None) -> pd.DataFrame:  # fmt: skip
+    """Run the register's suite through Great Expectations; one problem row per failing cell.
 
+    The suite runs on the parsed register with :func:`pmqa_lib.core.gx_runner.run_suite`, the
+    runner the return suites use, with the shared text patterns of
+    :mod:`pmqa_lib.core.text_rules` as suite parameters. Each expectation's ``meta`` carries the
+    plain-English ``rule``, the ``column`` to name (the register's own column, not the helper), the
+    ``message`` (``{value}`` and ``{other}`` are filled from the row's ``meta.value_column`` and
+    ``meta.other_column``), and ``severity`` (``error`` rejects the row, ``warning`` keeps it).
 
-def _unexpected(df: pd.DataFrame, exp: dict) -> pd.Series:
-    """Rows an expectation fails on, as Great Expectations 1.x defines the expectation type."""
-    kind, kw = exp["type"], exp["kwargs"]
-    scope = pd.Series(True, index=df.index)
-    if kw.get("row_condition"):
-        scope = df.index.isin(df.query(kw["row_condition"], engine="python").index)
-        scope = pd.Series(scope, index=df.index)
-    if kind == "expect_column_values_to_not_be_null":
-        bad = df[kw["column"]].isna()
-    elif kind == "expect_column_values_to_be_null":
-        bad = df[kw["column"]].notna()
-    elif kind == "expect_column_values_to_be_in_set":
-        col = df[kw["column"]]
-        bad = col.notna() & ~col.isin(kw["value_set"])
-    elif kind == "expect_column_values_to_be_unique":
-        col = df[kw["column"]]
-        bad = col.notna() & col.duplicated(keep=False)
-    elif kind == "expect_column_values_to_not_match_regex":
-        col = df[kw["column"]].astype("string")
-        bad = col.str.contains(kw["regex"], regex=True, na=False)
-    elif kind == "expect_column_pair_values_a_to_be_greater_than_b":
-        a, b = df[kw["column_A"]], df[kw["column_B"]]
-        ok = a >= b if kw.get("or_equal") else a > b
-        bad = a.notna() & b.notna() & ~ok.fillna(False).astype(bool)
-    elif kind == "expect_column_values_to_be_between":
-        col = pd.to_numeric(df[kw["column"]], errors="coerce")
-        lo, hi = kw.get("min_value"), kw.get("max_value")
-        bad = pd.Series(False, index=df.index)
-        if lo is not None:
-            bad |= col < lo
-        if hi is not None:
-            bad |= col > hi
-        bad &= col.notna()
-    else:
-        raise ValueError(f"suite uses {kind!r}, which the register checker does not implement")
-    return bad.fillna(False).astype(bool) & scope
+    Returns
+    -------
+    DataFrame
+        Columns :data:`PROBLEM_COLUMNS` plus ``_index`` (the row's label in ``parsed``).
 
-
-def run_suite(df: pd.DataFrame, suite: dict, spec: RegisterSpec, fname: str) -> pd.DataFrame:
-    """Evaluate a register suite on the parsed register; one problem row per failing cell.
-
-    Each expectation's ``meta`` carries the plain-English ``rule``, the ``column`` to name (the
-    register's own column, not the helper), the ``message`` (``{value}`` and ``{other}`` are
-    filled from the row), and ``severity`` (``error`` rejects the row, ``warning`` keeps it).
+    Raises
+    ------
+    RuntimeError
+        An expectation could not be evaluated: a fault in the suite or the parsing step, not in
+        the register.
     """
+    columns = [*PROBLEM_COLUMNS, "_index"]
+    if parsed.empty:
+        return pd.DataFrame(columns=columns)
+    suite = gx_runner.load_suite(suite_path(spec, suites_dir))
+    failures = gx_runner.run_suite(parsed, suite, text_rules.suite_parameters())
+    unevaluated = failures.loc[failures["row"].isna(), ["rule", "value"]]
+    if len(unevaluated):
+        raise RuntimeError(f"register rules could not be checked: {unevaluated.to_dict('records')}")
+    position = pd.Series(np.arange(len(parsed)), index=parsed.index)
+    failures = failures.assign(_at=position.loc[failures["row"]].to_numpy()).sort_values(
+        ["expectation_index", "_at"], kind="stable"
+    )
     rows = []
-    for exp in suite["expectations"]:
-        bad = _unexpected(df, exp)
-        if not bad.any():
-            continue
+    for k, hits in failures.groupby("expectation_index", sort=True):
+        exp = suite["expectations"][k]
         meta, kw = exp.get("meta", {}), exp["kwargs"]
         label = meta.get("column", kw.get("column", kw.get("column_A", "")))
-        value_col = meta.get("value_column", label if label in df.columns else kw.get("column"))
+        value_col = meta.get("value_column", label if label in parsed.columns else kw.get("column"))
         other_col = meta.get("other_column")
-        hits = df.loc[bad]
-        if exp["type"] == "expect_column_values_to_be_unique":
-            rows_of = (
-                df.loc[bad]
-                .groupby(kw["column"])["source_row"]
-                .agg(lambda r: ", ".join(map(str, r)))
-            )
-        for idx, r in hits.iterrows():
+        bad = parsed.loc[hits["row"]]
+        if exp["type"] == "expect_column_values_to_be_unique":  # name every row of each copy
+            rows_of = bad.groupby(kw["column"])["source_row"].agg(lambda r: ", ".join(map(str, r)))
+        for idx, r in bad.iterrows():
             value = r.get(value_col)
             other = r.get(other_col) if other_col else ""
             if exp["type"] == "expect_column_values_to_be_unique":
@@ -406,7 +388,7 @@ def run_suite(df: pd.DataFrame, suite: dict, spec: RegisterSpec, fname: str) -> 
                 )  # fmt: skip
             )
             rows[-1]["_index"] = idx
-    return pd.DataFrame(rows, columns=[*PROBLEM_COLUMNS, "_index"])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _isna(v) -> bool:
@@ -477,7 +459,7 @@ def read_register(folder: Path, spec: RegisterSpec, indicators: set[str] | None 
                                  severity="warning"))  # fmt: skip
     parsed = _parse_helpers(df, spec, indicators)
     parsed["source_file"] = fname
-    failures = run_suite(parsed, load_suite(spec, suites_dir), spec, fname)
+    failures = check_rows(parsed, spec, fname, suites_dir)
     rejected = set(failures.loc[failures["severity"] == "error", "_index"])
     accepted = parsed.loc[~parsed.index.isin(rejected)].reset_index(drop=True)
     all_problems = pd.concat(

@@ -1,2 +1,2 @@
-"""Validate: agency returns in, accepted and rejected rows out. File safety and ingest, the Great
-Expectations runner and return rules, observations (the value history) and return templates."""
+"""Validate: agency returns in, accepted and rejected rows out. File safety and ingest, the return
+rules (run by :mod:`pmqa_lib.core.gx_runner`), observations (the value history) and return templates."""

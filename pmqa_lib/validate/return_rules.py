@@ -20,6 +20,7 @@ import logging
 import numpy as np
 import pandas as pd
 
+from pmqa_lib.core import text_rules
 from pmqa_lib.core.catalogue import Catalogue
 from pmqa_lib.core.files import EXPECTATIONS_DIR
 from pmqa_lib.core.format import RAGS
@@ -100,10 +101,13 @@ def prepare(returns: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
 
 
 def suite_parameters(catalogue: Catalogue) -> dict:
+    """The row suite's parameters: the catalogue's agencies and indicators, the RAG set, and the
+    free-text patterns shared with the register suites (:mod:`pmqa_lib.core.text_rules`)."""
     return {
         "agencies": sorted(catalogue.agencies),
         "indicators": sorted(catalogue.indicators),
         "rags": list(RAGS),
+        **text_rules.suite_parameters(),
     }
 
 
@@ -233,7 +237,7 @@ def file_failures(files: pd.DataFrame) -> pd.DataFrame:
 
 def check_layouts(files: pd.DataFrame) -> pd.DataFrame:
     """Run ``expectations/return_files.json`` over the files table (header exactly the layout)."""
-    from pmqa_lib.validate import gx_runner as gx
+    from pmqa_lib.core import gx_runner as gx
 
     f = files[files["status"] != "ignored"].reset_index(drop=True)
     return gx.run_suite(
@@ -251,7 +255,7 @@ def validate_returns(returns: pd.DataFrame, catalogue: Catalogue) -> pd.DataFram
     catalogue : Catalogue
         Gives the agencies, indicators, owners, units and plausible ranges.
     """
-    from pmqa_lib.validate import gx_runner as gx
+    from pmqa_lib.core import gx_runner as gx
 
     if returns.empty:
         return pd.DataFrame(columns=FAILURE_COLUMNS)
@@ -301,7 +305,7 @@ def warnings_for(
     revisions : DataFrame
         Revisions made by this quarter's returns.
     """
-    from pmqa_lib.validate import gx_runner as gx
+    from pmqa_lib.core import gx_runner as gx
 
     if accepted_q.empty:
         return pd.DataFrame(columns=FAILURE_COLUMNS)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
+import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from pmqa_lib.core import gx_runner
 from pmqa_lib.core.files import PROJECT_ROOT
 from pmqa_lib.registers.dates import (
     DateTextError,
@@ -16,7 +19,7 @@ from pmqa_lib.registers.dates import (
     leading_note_date,
     parse_date_text,
 )
-from pmqa_lib.registers.reading import load_suite, read_register, read_registers
+from pmqa_lib.registers.reading import read_register, read_registers, suite_path
 from pmqa_lib.registers.specs import ROLLING_REPORTS, SPECS, normalise_heading
 from tests import TESTS_DIR
 
@@ -160,29 +163,132 @@ def test_missing_register_is_a_warning(tmp_path):
     assert "no Schedule of rolling reports" in read.problems["message"].iloc[0]
 
 
-def test_real_great_expectations_finds_the_same_failures(tmp_path):
-    """The suites are real GX suites: GX 1.x flags the same rows as the pandas checker."""
-    from pmqa_lib.validate import gx_runner as gx
+# --- the suites run through Great Expectations (core.gx_runner), as the return suites do -----
+HEADER = (
+    "ref,report,dates_due,due_to,named_lead,rationale,business_plan_link,request_date,"
+    "reminder_date,comment_next_steps,progress_rag,deferred_to,date_completed,linked_indicators,"
+    "source"
+)
+GOOD_ROW = (
+    "RR01,CSCB Update,2 July 2015,HWBB,Richard Burrows,Bi-annual Update,P5,21 May 2015,"
+    "11 June 2015,,G,,2 July 2015,,test"
+)
 
-    read = _read_as_rolling(tmp_path, "unknown_rag.csv")
-    from pmqa_lib.registers.reading import _parse_helpers, _rename_columns, read_register_file
 
-    raw = read_register_file(tmp_path / "registers" / "rolling_reports.csv")
-    df, _ = _rename_columns(raw, ROLLING_REPORTS, "rolling_reports.csv")
-    parsed = _parse_helpers(df, ROLLING_REPORTS, {"1.1"})
-    failures = gx.run_suite(parsed, load_suite(ROLLING_REPORTS))
-    ours = read.problems.loc[read.problems["severity"] == "error", ["rule", "row"]]
-    theirs = failures.loc[failures["severity"] == "error"]
-    assert set(theirs["rule"]) == set(ours["rule"]) == {"rag_allowed"}
-    assert parsed.loc[theirs["row"], "source_row"].tolist() == ours["row"].tolist() == [3]
+def _rolling(tmp_path: Path, *rows: str, suites_dir: Path | None = None):
+    folder = tmp_path / "registers"
+    folder.mkdir(exist_ok=True)
+    (folder / "rolling_reports.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return read_register(folder, ROLLING_REPORTS, indicators={"1.1"}, suites_dir=suites_dir)
+
+
+def _row(n: int, rationale: str) -> str:
+    """A well-formed row ``RR<n>`` whose rationale is ``rationale`` (quoted for CSV)."""
+    quoted = '"' + rationale.replace('"', '""') + '"'
+    dates = "P5,9 April 2015,7 May 2015,,G,,,,t"
+    return f"RR{n:02d},Report {n},4 June 2015,CSCB,Keith Watson,{quoted},{dates}"
+
+
+def test_hostile_text_is_rejected_and_harmless_text_kept(tmp_path):
+    read = _rolling(
+        tmp_path,
+        GOOD_ROW,
+        _row(3, "-2+3+cmd|' /C calc'!A0"),  # row 3: a DDE payload behind a minus
+        _row(4, "@SUM(1)"),
+        _row(5, "<img src=x onerror=alert(1)>"),
+        _row(6, "-5"),  # a number is not a formula
+        _row(7, "Q2 -> Q3 and a < b"),
+        _row(8, "ask email@example.org"),
+    )
+    errors = read.problems.loc[read.problems["severity"] == "error"]
+    assert errors[["row", "column", "rule"]].to_dict("records") == [
+        {"row": 5, "column": "rationale", "rule": "plain_text"},
+        {"row": 3, "column": "rationale", "rule": "no_formula"},
+        {"row": 4, "column": "rationale", "rule": "no_formula"},
+    ]  # in the suite's order: plain_text is checked before no_formula
+    assert errors["message"].iloc[1] == (
+        "rolling_reports.csv row 3, column rationale: starts like a spreadsheet formula "
+        "(-2+3+cmd|' /C calc'!A0); write it as plain text"
+    )
+    assert read.frame["source_row"].tolist() == [2, 6, 7, 8]
+
+
+def test_rules_sharing_an_id_keep_their_own_messages(tmp_path):
+    # two expectations are rule reminder_between_request_and_due on column reminder_date, with
+    # different messages: each failure must carry the message of the expectation that failed
+    before = GOOD_ROW.replace("RR01", "RR02").replace("11 June 2015", "1 May 2015")
+    after = GOOD_ROW.replace("RR01", "RR03").replace("11 June 2015", "3 July 2015")
+    read = _rolling(tmp_path, GOOD_ROW, before, after)
+    hits = read.problems.loc[read.problems["rule"] == "reminder_between_request_and_due"]
+    assert hits["message"].tolist() == [
+        "rolling_reports.csv row 3, column reminder_date: reminder 1 May 2015 is before the "
+        "request date 21 May 2015; a reminder falls between request and due",
+        "rolling_reports.csv row 4, column reminder_date: reminder 3 July 2015 is after the due "
+        "date 2 July 2015; a reminder falls between request and due",
+    ]
+    assert read.frame["source_row"].tolist() == [2]
+
+
+def test_deferral_rule_is_a_helper_column_not_a_string_row_condition(tmp_path):
+    for spec in SPECS.values():
+        for e in gx_runner.load_suite(suite_path(spec))["expectations"]:
+            assert not {"row_condition", "condition_parser"} & set(e["kwargs"]), spec.name
+    gx_runner._context()  # import GX first: its own import warns about modules it uses
+    deferred = GOOD_ROW.replace("RR01", "RR02").replace(",,G,", ",Delayed to the autumn,A,")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        read = _rolling(tmp_path, GOOD_ROW, deferred)
+    assert [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)] == []
+    hit = read.problems.loc[read.problems["rule"] == "deferral_has_new_date"]
+    assert hit["message"].tolist() == [
+        "rolling_reports.csv row 3, column deferred_to: the row says it was deferred or delayed "
+        "(Delayed to the autumn) but gives no new date; write the new date in deferred_to"
+    ]
+    assert read.frame["ref"].tolist() == ["RR01"]
+
+
+def test_a_suite_may_use_any_great_expectations_rule(tmp_path):
+    # the old hand-written evaluator knew 7 expectation types; GX knows them all
+    suites = tmp_path / "suites"
+    suites.mkdir()
+    suite = json.loads(suite_path(ROLLING_REPORTS).read_text(encoding="utf-8"))
+    suite["expectations"].append(
+        {
+            "type": "expect_column_value_lengths_to_be_between",
+            "kwargs": {"column": "report", "max_value": 10},
+            "meta": {"rule": "short_name", "column": "report", "severity": "warning",
+                     "message": "report name {value} is longer than 10 characters"},
+        }
+    )  # fmt: skip
+    (suites / "register_rolling_reports.json").write_text(json.dumps(suite), encoding="utf-8")
+    read = _rolling(tmp_path, GOOD_ROW, _row(3, "fine"), suites_dir=suites)
+    assert read.problems[["row", "rule", "severity", "message"]].to_dict("records") == [
+        {"row": 2, "rule": "short_name", "severity": "warning",
+         "message": "rolling_reports.csv row 2, column report: report name CSCB Update is longer "
+                    "than 10 characters"},
+    ]  # fmt: skip
+    assert read.frame["source_row"].tolist() == [2, 3]  # a warning keeps the row
+
+
+def test_a_rule_on_a_column_the_parsing_step_does_not_make_is_a_bug_not_a_problem(tmp_path):
+    suites = tmp_path / "suites"
+    suites.mkdir()
+    suite = json.loads(suite_path(ROLLING_REPORTS).read_text(encoding="utf-8"))
+    suite["expectations"].append(
+        {"type": "expect_column_values_to_be_null", "kwargs": {"column": "no_such_helper"},
+         "meta": {"rule": "helper", "column": "ref", "message": "x"}}
+    )  # fmt: skip
+    (suites / "register_rolling_reports.json").write_text(json.dumps(suite), encoding="utf-8")
+    with pytest.raises(RuntimeError, match="register rules could not be checked.*helper"):
+        _rolling(tmp_path, GOOD_ROW, suites_dir=suites)
 
 
 # --- the shipped registers -----------------------------------------------------------------
 def test_every_register_has_a_suite_with_known_rules():
     for spec in SPECS.values():
-        suite = load_suite(spec)
+        suite = gx_runner.load_suite(suite_path(spec))  # SuiteError on an unknown severity
         assert suite["name"] == f"register_{spec.name}"
-        assert all(e["meta"]["severity"] in {"error", "warning"} for e in suite["expectations"])
+        assert all(e["meta"]["message"] for e in suite["expectations"])
 
 
 def test_shipped_registers_read_with_only_the_framework_own_faults():

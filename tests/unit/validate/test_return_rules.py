@@ -90,6 +90,38 @@ def test_suppressed_value_is_missing_with_marker_never_zero(catalogue, tmp_path)
     assert row["numerator_marker"] == "[c]" and row["denominator_marker"] == "[c]"
 
 
+@pytest.mark.parametrize(
+    ("column", "text", "rule"),
+    [
+        ("commentary", "-2+3+cmd|' /C calc'!A0", "commentary_no_formula"),  # was let through
+        ("actions", "@SUM(1)", "actions_no_formula"),
+        ("commentary", "<img src=x onerror=alert(1)>", "commentary_no_markup"),
+        ("actions", "<b>Chase</b> the audit", "actions_no_markup"),  # any tag, as in registers
+        ("commentary", "-5", None),
+        ("commentary", "Q2 -> Q3 and a < b", None),
+        ("action_timescale", "email@example.org", None),
+    ],
+)
+def test_return_text_is_checked_with_the_shared_patterns(column, text, rule, catalogue, tmp_path):
+    path = tmp_path / "WYP_2015Q2.csv"
+    rows = [r.split(",") for r in WYP_Q2]
+    rows[2][ingest.RETURN_COLUMNS.index(column)] = text
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    _, failures, accepted, rejected = _validate_file(path, catalogue)
+    errors = failures[failures["severity"] == "error"]
+    if rule is None:
+        assert errors.empty, errors["message"].tolist()
+        assert accepted["source_row"].tolist() == [2, 3]
+        assert accepted.loc[accepted["source_row"] == 3, column].iloc[0] == text
+    else:
+        assert errors[["source_row", "column", "rule"]].to_dict("records") == [
+            {"source_row": 3, "column": column, "rule": rule}
+        ]
+        assert accepted["source_row"].tolist() == [2]
+        assert rejected["source_row"].tolist() == [3]
+
+
 def test_tolerated_quirks_are_read_as_meant(catalogue, tmp_path):
     # BOM, spaces, lower case, trailing blank rows
     p = tmp_path / "CMBC_2015Q2.csv"

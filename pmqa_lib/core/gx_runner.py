@@ -1,7 +1,11 @@
 """The one place that talks to Great Expectations (GX 1.x): quiet, offline, ephemeral.
 
-Public API (also used by ``registers.py`` for register files)
---------------------------------------------------------------
+It lives in core because two stages use it: :mod:`pmqa_lib.validate` runs the return suites and
+:mod:`pmqa_lib.registers` the register suites, so returns and registers share one rule language
+(and, through :mod:`pmqa_lib.core.text_rules`, one set of text patterns).
+
+Public API
+----------
 ``load_suite(path) -> dict``
     Read an expectation suite stored as JSON in ``expectations/`` (``{"name", "expectations":
     [{"type", "kwargs", "meta"}], "meta"}``; no ids, so the file is stable in git). Raises
@@ -12,10 +16,13 @@ Public API (also used by ``registers.py`` for register files)
     placeholders in the suite, e.g. catalogue-dependent value sets. Returns the failures as a tidy
     frame, one row per failing (expectation, row), columns :data:`RESULT_COLUMNS`:
 
-    ``expectation`` (GX type), ``rule`` (the suite's ``meta.rule`` id), ``column``, ``row`` (the
-    index label of the failing row, ``<NA>`` for a table-level failure), ``value`` (the offending
-    value as text), ``rule_text`` (``meta.text``: the rule in plain English), ``what_to_do``
-    (``meta.todo``), ``severity`` (``meta.severity``: ``error`` or ``warning``; default ``error``).
+    ``expectation`` (GX type), ``expectation_index`` (the expectation's position in
+    ``suite["expectations"]``, 0-based: several may share a ``rule``, and a caller can read the
+    rest of that expectation's ``meta``), ``rule`` (the suite's ``meta.rule`` id), ``column``,
+    ``row`` (the index label of the failing row, ``<NA>`` for a table-level failure), ``value``
+    (the offending value as text), ``rule_text`` (``meta.text``: the rule in plain English),
+    ``what_to_do`` (``meta.todo``), ``severity`` (``meta.severity``: ``error`` or ``warning``;
+    default ``error``). Rows come in Great Expectations' result order.
 
     An expectation that could not be evaluated (e.g. its column is absent) is reported as a
     table-level failure whose ``value`` holds GX's message; it never raises.
@@ -27,7 +34,7 @@ Quiet and offline: ``GX_ANALYTICS_ENABLED=False`` is set before GX is imported, 
 context is created with ``progress_bars`` disabled globally and for metric calculations (GX's
 ``ProgressBarsConfig``; otherwise GX draws "Calculating Metrics" tqdm bars on stderr), tqdm's own
 ``TQDM_DISABLE`` is set, and nothing is written to disk: the context keeps suites in memory.
-Great Expectations is imported lazily (it costs about 2.5 s), only when a suite is run.
+Great Expectations is imported lazily (it costs several seconds), only when a suite is run.
 """
 
 from __future__ import annotations
@@ -46,9 +53,12 @@ import pandas as pd
 log = logging.getLogger(__name__)
 
 RESULT_COLUMNS = [
-    "expectation", "rule", "column", "row", "value", "rule_text", "what_to_do", "severity",
+    "expectation", "expectation_index", "rule", "column", "row", "value", "rule_text",
+    "what_to_do", "severity",
 ]  # fmt: skip
 SEVERITIES = ("error", "warning")
+#: the key under which each expectation's position in the suite travels through GX (in its meta)
+_INDEX_KEY = "pmqa_expectation_index"
 _names = itertools.count(1)
 
 
@@ -170,8 +180,11 @@ def _build(suite: dict):
 
     ctx, datasource = _context()
     n = next(_names)
+    # the position goes into meta so that each result maps back to exactly one suite entry (a
+    # register suite has many expectations with the same rule id, e.g. "required")
     expectations = [
-        {k: e[k] for k in ("type", "kwargs", "meta") if k in e} for e in suite["expectations"]
+        {"type": e["type"], "kwargs": e["kwargs"], "meta": {**e.get("meta", {}), _INDEX_KEY: k}}
+        for k, e in enumerate(suite["expectations"])
     ]
     gx_logger = logging.getLogger("great_expectations")
     previous = gx_logger.level
@@ -236,10 +249,12 @@ def run_suite(
         if res.success:
             continue
         cfg = res.expectation_config
-        spec = _match_spec(cfg, by_position)
+        position = int(cfg.meta[_INDEX_KEY])
+        spec = by_position[position]
         meta = spec.get("meta", {})
         base = {
             "expectation": cfg.type,
+            "expectation_index": position,
             "rule": meta.get("rule", cfg.type),
             "column": _column_of(spec),
             "rule_text": meta.get("text", cfg.type.replace("_", " ")),
@@ -270,23 +285,6 @@ def run_suite(
         return pd.DataFrame({c: pd.Series(dtype="object") for c in RESULT_COLUMNS})
     out = pd.concat(frames, ignore_index=True)
     return out[RESULT_COLUMNS]
-
-
-def _match_spec(cfg, specs: list[dict]) -> dict:
-    """The suite entry a GX result came from: by ``meta.rule``, else by type and column."""
-    meta = dict(cfg.meta or {})
-    if "rule" in meta:
-        for s in specs:
-            if s.get("meta", {}).get("rule") == meta["rule"]:
-                return s
-    kw = dict(cfg.kwargs)
-    for s in specs:
-        skw = s["kwargs"]
-        if s["type"] == cfg.type and all(
-            skw.get(k) == kw.get(k) for k in ("column", "column_A", "column_B", "column_list")
-        ):
-            return s
-    return {"type": cfg.type, "kwargs": kw, "meta": meta}
 
 
 def _text(v: Any) -> str | None:

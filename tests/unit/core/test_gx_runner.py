@@ -1,4 +1,4 @@
-"""pmqa_lib.validate.gx_runner: suites from JSON, parameters, tidy failures, and quiet."""
+"""pmqa_lib.core.gx_runner: suites from JSON, parameters, tidy failures, and quiet."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from pmqa_lib.validate import gx_runner as gx
+from pmqa_lib.core import gx_runner as gx
 from tests import TESTS_DIR
 
 FIXTURE = TESTS_DIR / "fixtures" / "gx_demo_suite.json"
@@ -68,3 +68,26 @@ def test_bad_suite_files(tmp_path):
 def test_rule_catalogue_lists_rules():
     rules = gx.rule_catalogue(FIXTURE)
     assert rules["rule"].tolist() == ["rag_in_set", "code_known", "n_non_negative", "layout"]
+
+
+def test_each_failure_maps_to_its_own_expectation_when_rule_ids_repeat():
+    # register suites repeat rule ids ("required" on every required column): the failure must
+    # name the expectation that failed, by its position in the suite
+    suite = {
+        "name": "repeats",
+        "expectations": [
+            {
+                "type": "expect_column_values_to_not_be_null",
+                "kwargs": {"column": c},
+                "meta": {"rule": "required", "column": c},
+            }
+            for c in ("a", "b", "c")
+        ],
+    }
+    df = pd.DataFrame({"a": ["x", "y"], "b": ["x", None], "c": [None, None]}, index=[7, 8])
+    out = gx.run_suite(df, suite)
+    assert out[["expectation_index", "rule", "column", "row"]].to_dict("records") == [
+        {"expectation_index": 1, "rule": "required", "column": "b", "row": 8},
+        {"expectation_index": 2, "rule": "required", "column": "c", "row": 7},
+        {"expectation_index": 2, "rule": "required", "column": "c", "row": 8},
+    ]

@@ -1,0 +1,110 @@
+"""pmqa_lib.core.text_rules: the formula and markup patterns, on real hostile and harmless text."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from pmqa_lib.core import gx_runner as gx
+from pmqa_lib.core import text_rules
+from pmqa_lib.core.files import EXPECTATIONS_DIR
+
+FORMULAS = [
+    '=HYPERLINK("http://x","y")',
+    "@SUM(1)",
+    "+1+1",
+    "-2+3+cmd|' /C calc'!A0",  # DDE: a minus, then a formula
+    "\t=1",
+    "\tplain after a tab",  # a leading tab or carriage return is itself refused (OWASP)
+    "\r=1",
+    "  =1+1",  # spaces before the formula
+    "-SUM(A1:A2)",
+    "- 1 + 1",
+    "-cmd|' /C calc'!A0",
+]
+MARKUP = [
+    "<script>",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<b>bold</b>",
+    "see <a href='http://x'>here</a>",
+    "<!-- a comment -->",
+    "<svg onload=alert(1)",  # a dangerous tag left unclosed
+    "<SCRIPT>",
+    "javascript:alert(1)",
+    "< / p >",
+]
+HARMLESS = [
+    "-5",
+    "-0.5",
+    "- 12",
+    "Q2 -> Q3",
+    "a < b",
+    "email@example.org",
+    "Rate fell 5% (from 12 to 7)",
+    "5 < 6 and 7 >= 3",  # a number after <, so no tag
+    "Plan: meet; review; report",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_formula_pattern_catches_spreadsheet_formulas(text):
+    assert re.search(text_rules.FORMULA_PATTERN, text)
+
+
+@pytest.mark.parametrize("text", MARKUP)
+def test_markup_pattern_catches_tags_and_script(text):
+    assert re.search(text_rules.MARKUP_PATTERN, text)
+
+
+@pytest.mark.parametrize("text", HARMLESS)
+def test_harmless_text_matches_neither_pattern(text):
+    assert not re.search(text_rules.FORMULA_PATTERN, text)
+    assert not re.search(text_rules.MARKUP_PATTERN, text)
+
+
+def test_markup_pattern_is_the_union_of_both_old_rules():
+    # the registers' "any tag" rule: text between < and > that starts like a tag name is a tag
+    assert re.search(text_rules.MARKUP_PATTERN, "a < b and c > d")
+    # the returns' rule: a dangerous tag needs no closing >, and handlers count inside any tag
+    assert re.search(text_rules.MARKUP_PATTERN, "<iframe src=//x")
+    assert re.search(text_rules.MARKUP_PATTERN, "<x onclick = go()>")
+
+
+def test_great_expectations_substitutes_the_patterns_as_suite_parameters():
+    texts = FORMULAS + MARKUP + HARMLESS
+    df = pd.DataFrame({"text": texts}, index=range(100, 100 + len(texts)))
+    suite = {
+        "name": "text_rules",
+        "expectations": [
+            {
+                "type": "expect_column_values_to_not_match_regex",
+                "kwargs": {"column": "text", "regex": {"$PARAMETER": name}},
+                "meta": {"rule": name},
+            }
+            for name in ("formula_pattern", "markup_pattern")
+        ],
+    }
+    out = gx.run_suite(df, suite, text_rules.suite_parameters())
+    flagged = {rule: df.loc[g["row"], "text"].tolist() for rule, g in out.groupby("rule")}
+    assert flagged["formula_pattern"] == FORMULAS
+    # no formula contains markup and no markup starts like a formula: each rule flags its own list
+    assert flagged["markup_pattern"] == MARKUP
+
+
+def test_every_suite_takes_the_shared_patterns_never_its_own():
+    uses = {"formula_pattern": 0, "markup_pattern": 0}
+    for path in sorted(EXPECTATIONS_DIR.glob("*.json")):
+        for e in json.loads(path.read_text(encoding="utf-8"))["expectations"]:
+            if e["type"] != "expect_column_values_to_not_match_regex":
+                continue
+            regex = e["kwargs"]["regex"]
+            assert isinstance(regex, dict), f"{path.name}: {e['meta']['rule']} has its own regex"
+            uses[regex["$PARAMETER"]] += 1
+    # returns: 3 formula, 2 markup rules; registers: one of each per free-text column
+    assert uses["formula_pattern"] == 3 + 8 + 12 + 8 + 12 + 9 + 9 + 11
+    assert uses["markup_pattern"] == 2 + 8 + 12 + 8 + 12 + 9 + 9 + 11
