@@ -2,9 +2,11 @@
 
 Paths are resolved from the project root (never the working directory), and can be moved with
 the ``DATA_DIR``, ``REPORTS_DIR`` and ``PUBLIC_DATA_DIR`` environment variables, which the Makefile
-passes through. ``data/raw/`` is read-only to the code: :func:`atomic_write` refuses to write there.
-Every output is written to a temporary file in the same folder and then renamed into place, so a
-failed run never leaves half a file.
+passes through (a relative value is read from the project root too, so a notebook kernel started
+in ``notebooks/`` finds the same folders as ``make``). The notebooks' folder parameters go through
+:meth:`Paths.resolve`, the same rule. ``data/raw/`` is read-only to the code: :func:`atomic_write`
+refuses to write there. Every output is written to a temporary file in the same folder and then
+renamed into place, so a failed run never leaves half a file.
 """
 
 from __future__ import annotations
@@ -51,9 +53,33 @@ class Paths:
 
     @classmethod
     def from_env(cls) -> Paths:
-        data = Path(os.environ.get("DATA_DIR") or PROJECT_ROOT / "data")
-        reports = Path(os.environ.get("REPORTS_DIR") or PROJECT_ROOT / "reports")
-        return cls(_absolute(data), _absolute(reports), public_data_dir())
+        """The folders named by ``DATA_DIR``, ``REPORTS_DIR`` and ``PUBLIC_DATA_DIR``, else the
+        project's ``data/``, ``reports/`` and :func:`public_data_dir`'s default."""
+        return cls.resolve()
+
+    @classmethod
+    def resolve(
+        cls,
+        data_dir: str | os.PathLike | None = None,
+        reports_dir: str | os.PathLike | None = None,
+        public_dir: str | os.PathLike | None = None,
+    ) -> Paths:
+        """The folders a notebook's parameters name, resolved the one way the pipeline does.
+
+        Parameters
+        ----------
+        data_dir, reports_dir, public_dir : str or path, optional
+            A relative path is taken from the project root, never the working directory (a
+            kernel started by JupyterLab runs in ``notebooks/``). Empty or None falls back to
+            the environment and defaults, as :meth:`from_env`: ``DATA_DIR`` else ``data/``,
+            ``REPORTS_DIR`` else ``reports/``, :func:`public_data_dir` (None when absent). A
+            public folder that is named but does not exist is kept, so the profile can say
+            which folder is missing.
+        """
+        data = _from_root(_given(data_dir) or os.environ.get("DATA_DIR") or "data")
+        reports = _from_root(_given(reports_dir) or os.environ.get("REPORTS_DIR") or "reports")
+        public = _given(public_dir)
+        return cls(data, reports, _from_root(public) if public else public_data_dir())
 
     # inputs
     @property
@@ -87,8 +113,15 @@ class Paths:
         return self.reports_dir / str(quarter)
 
 
-def _absolute(p: Path) -> Path:
-    return p if p.is_absolute() else (Path.cwd() / p).resolve()
+def _given(p: str | os.PathLike | None) -> str:
+    """A folder parameter as text; "" when empty or None (papermill passes strings)."""
+    return "" if p is None else str(p).strip()
+
+
+def _from_root(p: str | os.PathLike) -> Path:
+    """A configured folder as an absolute path: relative ones from the project root."""
+    p = Path(p).expanduser()
+    return p if p.is_absolute() else (PROJECT_ROOT / p).resolve()
 
 
 def public_data_dir() -> Path | None:
@@ -98,7 +131,7 @@ def public_data_dir() -> Path | None:
     """
     env = os.environ.get("PUBLIC_DATA_DIR")
     if env:
-        p = _absolute(Path(env))
+        p = _from_root(env)
         return p if p.is_dir() else None
     default = (PROJECT_ROOT.parent / "shared" / "data" / "public").resolve()
     return default if default.is_dir() else None
@@ -112,7 +145,8 @@ def _umask_mode() -> int:
 
 
 def _check_not_raw(path: Path) -> None:
-    path = _absolute(Path(path))
+    # the file open() will write: a relative path is in the working directory here
+    path = Path(path).resolve()
     for root in {PROJECT_ROOT / "data" / "raw", Paths.from_env().raw}:
         try:
             path.relative_to(root.resolve())

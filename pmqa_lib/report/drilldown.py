@@ -17,7 +17,7 @@ from pmqa_lib.core.format import NO_DATA, format_number
 from pmqa_lib.core.periods import Quarter
 from pmqa_lib.report import board_pages, charts, html_blocks, narrative, tables
 from pmqa_lib.report.html_blocks import esc
-from pmqa_lib.report.inputs import ReportInputs, read_table
+from pmqa_lib.report.inputs import ReportInputs, read_rag_history
 
 log = logging.getLogger(__name__)
 
@@ -209,16 +209,12 @@ def linked(inputs: ReportInputs, ind: Indicator) -> str:
 def rag_history_table(inputs: ReportInputs, ind: Indicator) -> pd.DataFrame:
     """Computed RAG of each quarter up to this one (``rag_history.csv``: every quarter assessed on
     the value history as now held) beside the lead officer's proposed RAG and commentary."""
-    computed: dict[str, str] = {}
-    paths = inputs.paths
-    f = paths.processed_dir(inputs.quarter) / "rag_history.csv" if paths is not None else None
-    if f is not None and f.is_file():
-        h = read_table(f)
-        h = h[h["indicator"] == ind.ref]
-        computed = {
-            p: (r if isinstance(r, str) and r else "not rated")
-            for p, r in zip(h["period"].astype(str), h["rag"], strict=True)
-        }
+    h = read_rag_history(inputs)
+    h = h[h["indicator"] == ind.ref]
+    computed = {
+        p: (r if isinstance(r, str) and r else "not rated")
+        for p, r in zip(h["period"].astype(str), h["rag"], strict=True)
+    }
     obs = inputs.observations
     o = obs[obs["indicator"] == ind.ref] if not obs.empty else obs
     o = o[o["period"].astype(str).str.match(r"^\d{4}Q[1-4]$")] if len(o) else o

@@ -31,6 +31,11 @@ OPTIONAL = (
     "revisions.csv",
     "validation.json",
 )
+#: the columns of ``rag_history.csv`` (written by the process stage)
+RAG_HISTORY_COLUMNS = (
+    "indicator", "period", "value", "display_value", "band", "trajectory", "assurance", "rag",
+    "trigger", "lead_rag", "disagreement", "status",
+)  # fmt: skip
 _TEXT_COLUMNS = ("indicator", "period", "agency", "fy_label", "population_year")
 _FREE_TEXT_COLUMNS = ("commentary", "actions", "action_timescale", "proposed_rag", "note")
 
@@ -72,6 +77,17 @@ def read_table(path: Path) -> pd.DataFrame:
     head = pd.read_csv(path, nrows=0)
     dtypes = {c: "str" for c in head.columns if c in _TEXT_COLUMNS or c in _FREE_TEXT_COLUMNS}
     return pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
+
+
+def read_rag_history(inputs: ReportInputs) -> pd.DataFrame:
+    """``rag_history.csv`` of the quarter: every quarter up to this one assessed on the value
+    history as now held, one row per indicator and quarter (:data:`RAG_HISTORY_COLUMNS`). Empty,
+    with those columns, when the file is absent."""
+    paths = inputs.paths
+    f = paths.processed_dir(inputs.quarter) / "rag_history.csv" if paths is not None else None
+    if f is None or not f.is_file() or f.stat().st_size == 0:
+        return pd.DataFrame(columns=list(RAG_HISTORY_COLUMNS))
+    return read_table(f)
 
 
 def input_files(quarter: Quarter | str, paths: Paths) -> list[Path]:

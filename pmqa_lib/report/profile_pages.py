@@ -57,6 +57,18 @@ Mann-Kendall test over all published years.</li></ul>"""
 # Presentation helpers (used by the notebook)
 
 
+def header(data: ProfileData) -> str:
+    """The profile's title and the line saying which authority, region and neighbour list."""
+    a = data.la
+    region = html.escape(a.region_name)
+    return (
+        f"<h1>{html.escape(a.name)}: children's social care benchmark profile</h1>"
+        f"<p>Local authority {html.escape(a.old_code)} ({html.escape(a.new_code)}), {region}. "
+        f"Compared with England, {region} and its ten statistical neighbours "
+        f"(DfE {html.escape(str(data.model))} list). All figures are DfE's published statistics.</p>"
+    )
+
+
 def summary_table(data: ProfileData) -> pd.DataFrame:
     """The summary as a display table (rounded half away from zero to each measure's precision)."""
     s = data.summary

@@ -2,7 +2,8 @@
 
 :func:`build_board_report` executes ``notebooks/quarter_report.ipynb`` with papermill (kernel
 ``pmqa``, the project's venv, registered by ``make setup``), converts it to one self-contained
-HTML file with pmqa's own nbconvert template (no code, prompts, scripts, web fonts or tracebacks),
+HTML file with pmqa's own nbconvert template (no code, prompts, scripts, web fonts or tracebacks,
+and no cell tagged ``explore``: the notebooks' Explore sections stay in the executed notebook),
 prints the same HTML to an A4 PDF with WeasyPrint, writes the scorecard and assurance tables to an
 Excel workbook and a manifest of inputs (SHA-256), software versions and parameters.
 
@@ -45,6 +46,9 @@ DRILLDOWN_NOTEBOOK = NOTEBOOKS / "indicator_drilldown.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "pmqa"
 CSS_FILE = TEMPLATES / TEMPLATE_NAME / "report.css"
+#: the cell tag of the notebooks' Explore sections (tables for an analyst in JupyterLab): those
+#: cells and their outputs are left out of every published HTML and PDF
+EXPLORE_TAG = "explore"
 PACKAGES = (
     "pandas", "numpy", "scipy", "matplotlib", "seaborn", "papermill", "nbconvert", "nbformat",
     "ipykernel", "weasyprint", "openpyxl", "great_expectations", "pymannkendall", "pyyaml",
@@ -128,11 +132,20 @@ def _short_error(exc: BaseException) -> str:
 
 
 def notebook_to_html(notebook: Path, title: str) -> str:
-    """One self-contained HTML page of the notebook's outputs, with pmqa's template and CSS."""
+    """One self-contained HTML page of the notebook's outputs, with pmqa's template and CSS.
+
+    Cells tagged :data:`EXPLORE_TAG` are removed first (nbconvert's ``TagRemovePreprocessor``), so
+    an Explore section's tables never reach the published page or the PDF printed from it.
+    """
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
     nb = nbformat.read(str(notebook), as_version=4)
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {EXPLORE_TAG}
     exporter = HTMLExporter(
+        config=config,
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,

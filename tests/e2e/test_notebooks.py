@@ -29,6 +29,7 @@ from pmqa_lib.core.periods import Quarter
 from pmqa_lib.report import publish, tables
 from pmqa_lib.report.inputs import load_report_inputs
 from tests import TESTS_DIR
+from tests.explore_checks import explore_kept_out
 from tests.pdf_text import pdf_text
 from tests.report_fixture import FIXTURE
 
@@ -134,7 +135,7 @@ def test_failing_notebook_is_kept_and_raises(tmp_path):
 
 
 def test_source_notebooks_are_stripped_with_one_literal_parameters_cell():
-    for name in ("quarter_report.ipynb", "indicator_drilldown.ipynb"):
+    for name in ("quarter_report.ipynb", "indicator_drilldown.ipynb", "la_profile.ipynb"):
         nb = nbformat.read(PROJECT_ROOT / "notebooks" / name, as_version=4)
         params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(params) == 1, name
@@ -164,6 +165,22 @@ def test_example_report_has_appendix_1_figures(example_run):
     assert result["seconds"]["execute"] < 60
 
 
+def test_example_report_leaves_explore_section_out(example_run):
+    """The executed notebook keeps the Explore section (measures, assurance, RAG history and the
+    key figures); the board's HTML and PDF do not have it."""
+    paths, result = example_run
+    html = Path(result["html"]).read_text(encoding="utf-8")
+    printed = (
+        "1.1: 2015/16 Q1 55.1; 2015/16 Q2 65.0; 2015/16 YTD 60.1\n"
+        "1.1a: 2015/16 Q1 77; 2015/16 Q2 91; 2015/16 YTD 168\n"
+    )
+    columns = ("ytd_display", "spc_assurance", "ytd_quarters")
+    explore_kept_out(result["notebook"], html, printed, columns)
+    text = pdf_text(result["pdf"])
+    for explore_only in ("ytd_display", "spc_assurance", "2015/16 YTD 60.1"):
+        assert explore_only not in text, explore_only
+
+
 @pytest.mark.parametrize("name", ["scorecard", "traffic_light", "exceptions", "page_1.1",
                                   "page_1.1a", "page_3.1"])  # fmt: skip
 def test_example_tables_match_golden(example_run, name):
@@ -184,6 +201,14 @@ def test_example_drilldown(example_run):
     for part in ("Full history", "Comparators with confidence intervals", "Linked indicators",
                  "Commentary and RAG history", "Triggers and audits", "1.1a"):  # fmt: skip
         assert part in html, part
+    printed = (
+        "Q2 2015/16: Value 65.0; RAG (computed) Green; RAG (lead officer) Green\n"
+        "Q1 2015/16: Value 55.1; RAG (computed) Amber; RAG (lead officer) Green\n"
+        "Q4 2014/15: Value 57.3; RAG (computed) Amber; RAG (lead officer) Amber\n"
+        "Q3 2014/15: Value 57.7; RAG (computed) Amber; RAG (lead officer) Green\n"
+    )
+    columns = ("ytd_display", "spc_assurance", "lead_rag", "old_numerator")
+    explore_kept_out(out.with_suffix(".ipynb"), html, printed, columns)
 
 
 def test_drilldown_rag_history_is_computed_for_every_quarter(example_run):

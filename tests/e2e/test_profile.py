@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from pmqa_lib.core.files import Paths, public_data_dir
+from pmqa_lib.core.files import PROJECT_ROOT, Paths, public_data_dir
 from pmqa_lib.public import authorities, profile_data
 from pmqa_lib.report import profile_pages as profile
+from pmqa_lib.report import publish
+from tests.explore_checks import explore_kept_out
 
 needs_public = pytest.mark.skipif(
     public_data_dir() is None, reason="public DfE/ONS files not found: set PUBLIC_DATA_DIR"
@@ -97,4 +100,45 @@ def test_make_profile_writes_html_and_pdf(tmp_path):
         assert out["pdf"].read_bytes()[:5] == b"%PDF-"
         assert out["html"] == tmp_path / "profiles" / f"{out['slug']}.html"
         assert len(out["summary"]) == len(profile_data.PROFILE_MEASURES)
+        if la == "Calderdale":  # the Explore section: in the notebook, not in the HTML or PDF
+            printed = (
+                "referrals_rate: Year 2023/24; Calderdale 456.2; 95% interval 436.7 to 476.3; "
+                "England 518.3; Region 539.1; Neighbours (mean) 574.6 (10 of 10)\n"
+                "cin_rate: Year 2023/24; Calderdale 357.5; 95% interval 340.3 to 375.4; "
+                "England 332.9; Region 340.9; Neighbours (mean) 364.7 (10 of 10)\n"
+            )
+            explore_kept_out(out["notebook"], page, printed, ("quartile_band", "mk_p_value"))
     assert authorities.resolve_la("Devon").slug == "devon"
+
+
+@needs_public
+@pytest.mark.parametrize("where", ["notebooks", "elsewhere"])
+def test_profile_notebook_writes_its_summary_under_the_configured_reports(
+    where, tmp_path, monkeypatch
+):
+    """Run as JupyterLab runs it: the kernel's working directory is notebooks/ (or any other
+    folder), the parameters left at their defaults. The summary goes to the configured reports
+    folder, ``REPORTS_DIR`` (absolute, or relative to the project root as ``make lab`` exports
+    it), never to a reports/ folder beside the notebook."""
+    import papermill as pm
+
+    configured = tmp_path / "configured"
+    if where == "notebooks":
+        cwd = PROJECT_ROOT / "notebooks"
+        monkeypatch.setenv("REPORTS_DIR", str(configured))
+    else:
+        cwd = tmp_path / "lab" / "notebooks"
+        cwd.mkdir(parents=True)
+        monkeypatch.setenv("REPORTS_DIR", os.path.relpath(configured, PROJECT_ROOT))
+    stray = cwd / "reports"
+    assert not stray.exists()
+    pm.execute_notebook(
+        str(profile.NOTEBOOK), str(tmp_path / "run.ipynb"), parameters={"la": "Calderdale"},
+        kernel_name=publish.KERNEL, cwd=str(cwd), progress_bar=False,
+    )  # fmt: skip
+    summary = configured / "profiles" / "calderdale_summary.csv"
+    got = pd.read_csv(summary, dtype=str, keep_default_na=False).set_index("key")
+    assert got.loc["referrals_rate", "text"] == "456.2"
+    assert got.loc["referrals_rate", "dfe_year"] == "2024"
+    assert not stray.exists()
+    assert sorted(p.name for p in configured.rglob("*")) == ["calderdale_summary.csv", "profiles"]

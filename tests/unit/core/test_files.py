@@ -102,3 +102,85 @@ def test_allow_raw_is_the_explicit_exception_for_developer_tools(tmp_path, monke
     with io.atomic_write(target, allow_raw=True) as fh:
         fh.write("indicator\n")
     assert target.read_text(encoding="utf-8") == "indicator\n"
+
+
+# ---------------------------------------------------------------------------------------
+# Paths.resolve: the notebooks' folder parameters, one rule with Paths.from_env
+
+
+@pytest.fixture
+def elsewhere(tmp_path, monkeypatch):
+    """Run from another working directory (JupyterLab starts kernels in notebooks/), with no
+    folder variables set."""
+    for name in ("DATA_DIR", "REPORTS_DIR", "PUBLIC_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    work = tmp_path / "notebooks"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return work
+
+
+def test_resolve_reads_relative_parameters_from_the_project_root(elsewhere):
+    p = io.Paths.resolve("data", "reports")
+    assert p.data_dir == io.PROJECT_ROOT / "data"
+    assert p.reports_dir == io.PROJECT_ROOT / "reports"
+    assert not str(p.reports_dir).startswith(str(elsewhere))
+    # ".." is taken from the root too, and comes out normalised
+    assert io.Paths.resolve("data/../other", "out/q").data_dir == io.PROJECT_ROOT / "other"
+    assert io.Paths.resolve("data", "out/q").reports_dir == io.PROJECT_ROOT / "out" / "q"
+
+
+def test_resolve_keeps_absolute_parameters(elsewhere, tmp_path):
+    p = io.Paths.resolve(str(tmp_path / "d"), tmp_path / "r", str(tmp_path / "pub"))
+    assert (p.data_dir, p.reports_dir, p.public_dir) == (
+        tmp_path / "d",
+        tmp_path / "r",
+        tmp_path / "pub",
+    )
+    q = Quarter.parse("2015Q2")
+    assert p.processed_dir(q) == tmp_path / "d" / "processed" / "2015Q2"
+
+
+@pytest.mark.parametrize("empty", ["", None, "  "])
+def test_resolve_empty_parameters_fall_back_to_the_defaults(elsewhere, empty):
+    p = io.Paths.resolve(empty, empty)
+    assert p.data_dir == io.PROJECT_ROOT / "data"
+    assert p.reports_dir == io.PROJECT_ROOT / "reports"
+    assert p == io.Paths.from_env()
+
+
+def test_resolve_empty_parameters_fall_back_to_the_environment(elsewhere, tmp_path, monkeypatch):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.setenv("REPORTS_DIR", str(tmp_path / "r"))
+    monkeypatch.setenv("PUBLIC_DATA_DIR", str(tmp_path))
+    p = io.Paths.resolve("", "", "")
+    assert (p.data_dir, p.reports_dir, p.public_dir) == (tmp_path / "d", tmp_path / "r", tmp_path)
+    # a parameter that is given wins over the environment
+    assert io.Paths.resolve("", "reports").reports_dir == io.PROJECT_ROOT / "reports"
+
+
+def test_relative_environment_values_are_read_from_the_project_root(elsewhere, monkeypatch):
+    """``make lab`` exports DATA_DIR=data and REPORTS_DIR=reports, and the kernel runs in
+    notebooks/: the folders must still be the project's, not notebooks/data and notebooks/reports."""
+    monkeypatch.setenv("DATA_DIR", "data")
+    monkeypatch.setenv("REPORTS_DIR", "reports")
+    for p in (io.Paths.resolve(), io.Paths.resolve("", ""), io.Paths.from_env()):
+        assert p.data_dir == io.PROJECT_ROOT / "data"
+        assert p.reports_dir == io.PROJECT_ROOT / "reports"
+
+
+def test_resolve_public_folder(elsewhere, tmp_path, monkeypatch):
+    # empty: public_data_dir(), None where that folder is absent
+    monkeypatch.setenv("PUBLIC_DATA_DIR", str(tmp_path / "nowhere"))
+    assert io.Paths.resolve(public_dir="").public_dir is None
+    # named: resolved from the root and kept even when missing, so the profile can name it
+    named = io.Paths.resolve(public_dir="missing/public").public_dir
+    assert named == io.PROJECT_ROOT / "missing" / "public"
+    assert io.Paths.resolve(public_dir=str(tmp_path)).public_dir == tmp_path
+
+
+def test_writes_with_relative_paths_still_go_to_the_working_directory(elsewhere):
+    """Only configured folders are read from the root; a file path handed to write_text is
+    where open() puts it, and the data/raw check looks at that same file."""
+    out = io.write_text("x", "note.txt")
+    assert out.resolve() == elsewhere / "note.txt" and (elsewhere / "note.txt").is_file()

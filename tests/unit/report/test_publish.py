@@ -90,3 +90,37 @@ def test_kernel_runs_without_the_tcp_warning_and_errors_stay_visible(tmp_path, c
     assert (tmp_path / "failed" / "out.ipynb").is_file()
     err = capfd.readouterr().err
     assert "without encryption" not in err
+
+
+def test_notebook_to_html_leaves_out_explore_cells(tmp_path):
+    """Cells tagged ``explore`` (the notebooks' Explore sections) never reach the published page:
+    not their outputs, not their DataFrames; untagged outputs do."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    def html_output(html: str):
+        return new_output("display_data", data={"text/html": html, "text/plain": "x"})
+
+    tag = {"tags": [publish.EXPLORE_TAG]}
+    nb = new_notebook(cells=[
+        new_code_cell("display(HTML(page))", outputs=[html_output("<p>published 65.0</p>")]),
+        new_markdown_cell("## Explore", metadata=tag),
+        new_code_cell("explore.quarter_measures(inputs)", metadata=tag, outputs=[
+            new_output("execute_result", execution_count=2, data={
+                "text/html": '<table class="dataframe"><td>ytd_display</td></table>',
+                "text/plain": "ytd_display"})]),
+        new_code_cell("display(HTML(more))", metadata=tag,
+                      outputs=[html_output("<p>explore only 60.1</p>")]),
+        new_code_cell("display(HTML(footer))", outputs=[html_output("<p>footer text</p>")]),
+    ])  # fmt: skip
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    html = publish.notebook_to_html(path, "t")
+    assert "<p>published 65.0</p>" in html and "<p>footer text</p>" in html
+    assert "ytd_display" not in html and 'class="dataframe"' not in html
+    assert "explore only" not in html and "Explore" not in html
+    # the same notebook without the tag publishes them: the tag is what keeps them out
+    for cell in nb.cells:
+        cell.metadata.pop("tags", None)
+    nbformat.write(nb, path)
+    assert "explore only 60.1" in publish.notebook_to_html(path, "t")
