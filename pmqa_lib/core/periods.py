@@ -189,6 +189,17 @@ def financial_year_labels(fy) -> np.ndarray:
     return labels[inverse.ravel()] if len(uniq) else np.array([], dtype=object)
 
 
+def parse_financial_year(label: str) -> int:
+    """``2015/16`` or ``2015-16`` -> 2015."""
+    m = re.match(r"^\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$", str(label))
+    if not m:
+        raise PeriodError(f"not a financial year: {label!r}; expected e.g. 2015/16")
+    start, end = int(m.group(1)), int(m.group(2))
+    if end % 100 != (start + 1) % 100:
+        raise PeriodError(f"not a financial year: {label!r}; the second year must follow the first")
+    return start
+
+
 def dfe_year_to_financial_year(dfe_year):
     """DfE "2015" (year ending 31 March 2015) is financial year 2014/15 -> 2014 (an int, or a
     whole column at once)."""

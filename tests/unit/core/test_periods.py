@@ -12,6 +12,7 @@ from pmqa_lib.core.periods import (
     dfe_year_to_financial_year,
     financial_year_label,
     financial_year_labels,
+    parse_financial_year,
     population_year_for_window,
     quarter_range,
 )
@@ -134,6 +135,18 @@ def test_population_year_for_window(first, last, year):
 def test_bad_quarters_raise_with_expected_form(bad):
     with pytest.raises(PeriodError, match=r"expected YYYYQn, e\.g\. 2015Q2"):
         Quarter.parse(bad)
+
+
+def test_parse_financial_year():
+    assert parse_financial_year("2015/16") == 2015
+    assert parse_financial_year("2015-2016") == 2015
+    assert parse_financial_year("1999/00") == 1999
+
+
+@pytest.mark.parametrize("bad", ["2015/17", "15/16", "", "2015"])
+def test_bad_financial_years(bad):
+    with pytest.raises(PeriodError, match="financial year"):
+        parse_financial_year(bad)
 
 
 def test_ordering_and_ordinals():
