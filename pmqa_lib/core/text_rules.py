@@ -12,8 +12,12 @@ files (the reminders CSV goes to a mail merge, the board tables to a workbook). 
 a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, and a leading tab or carriage
 return can hide such a start; ``=HYPERLINK(...)`` or ``-2+3+cmd|' /C calc'!A0`` then opens links or
 programs on the reader's computer (OWASP, "CSV Injection"). So text may not start with ``=``, ``+``,
-``@``, a tab or a carriage return, nor with ``-`` unless the whole cell is simply a number
-(``-5``, ``-0.5``: a spreadsheet reads that as a number, nothing runs).
+``@``, a tab or a carriage return. A leading ``-`` is refused when a formula follows it: a name,
+number or bracket straight after the minus (``-2+3``, ``-SUM(``, ``-cmd|``), a number after a
+spaced minus (``- 1 + 1``), or a ``|`` (a DDE call) anywhere. A plain number (``-5``, ``-0.5``)
+and a bullet point (``- Appoint an EISA coordinator``), the way officers write lists of actions,
+are text. Whatever is accepted is still neutralised when pmqa writes it to a spreadsheet cell,
+so this rule rejects the clear attempts rather than being the only defence.
 
 **Markup.** Every text from a return or register is HTML-escaped when it is published, so markup
 is shown, never run; it is still rejected at the boundary, because a register or return holds
@@ -24,9 +28,13 @@ left unclosed (``<script``, ``<img``, ...), a ``javascript:`` link or an ``on...
 
 from __future__ import annotations
 
-#: starts like a spreadsheet formula (OWASP CSV injection): a leading tab or carriage return, or
-#: (after spaces) ``=``, ``+``, ``@``, or ``-`` followed by anything but a plain number
-FORMULA_PATTERN = r"^(?:[\t\r]|\s*(?:[=+@]|-(?!\s*\d+(?:[.,]\d+)*\s*$)))"
+#: starts like a spreadsheet formula (OWASP CSV injection): a leading tab or carriage return;
+#: (after spaces) ``=``, ``+`` or ``@``; or ``-`` that is not a plain number and is followed by a
+#: formula (no space after it, a number after a space, or a ``|`` anywhere)
+FORMULA_PATTERN = (
+    r"^(?:[\t\r]|\s*(?:[=+@]"
+    r"|-(?!\s*\d+(?:[.,]\d+)*\s*$)(?:\S|\s+[\d(=+@-]|.*\|)))"
+)
 
 #: HTML or script: any tag, comment or declaration; a dangerous tag even unclosed; a
 #: ``javascript:`` link; an ``on...=`` event handler inside a tag (case-insensitive)

@@ -24,6 +24,9 @@ FORMULAS = [
     "-SUM(A1:A2)",
     "- 1 + 1",
     "-cmd|' /C calc'!A0",
+    "- cmd|' /C calc'!A0",  # a spaced minus and a DDE call
+    "- 2+3+cmd|' /C calc'!A0",
+    "-A1",
 ]
 MARKUP = [
     "<script>",
@@ -47,6 +50,8 @@ HARMLESS = [
     "Rate fell 5% (from 12 to 7)",
     "5 < 6 and 7 >= 3",  # a number after <, so no tag
     "Plan: meet; review; report",
+    "- Appoint an EISA coordinator\n- Review the single assessment (monthly)",  # a bullet list
+    "- see the action plan",
     "",
 ]
 
