@@ -7,9 +7,12 @@ indicator). Nothing here reads or writes files.
 Rules (DESIGN.md "Calculation rules"; framework Appendix 1):
 
 * rate per 10,000 = count / population aged 0-17 x 10,000. The population is the ONS mid-year
-  estimate chosen by :func:`pmqa_lib.core.periods.population_year_for_window` for the window of quarters
-  the count covers: a 4-quarter rolling rate sums the four quarterly counts and divides by the
-  estimate of the calendar year that contains the window's midpoint.
+  estimate chosen by :func:`pmqa_lib.core.periods.population_year` (one rule): a stock (a
+  snapshot that does not roll: children on a plan at the quarter end) takes DfE's estimate for
+  the reporting year holding the day, so a figure at 31 March divides by the previous calendar
+  year's estimate as DfE's does; a count over a window of quarters takes the estimate of the
+  calendar year holding the window's midpoint (a 4-quarter rolling rate sums the four
+  quarterly counts; a year ending 31 March again gives DfE's year).
 * percentage = numerator / denominator x 100; averages (days) = numerator / denominator; a number
   is its value. A k-quarter rolling percentage or average sums numerators and denominators.
 * year to date by result type: cumulative = sum of the quarters so far, average = mean of the
@@ -35,7 +38,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from pmqa_lib.core.catalogue import ANNUAL_DUE_QUARTER
+from pmqa_lib.core.catalogue import ANNUAL_DUE_QUARTER, counts_a_stock
 from pmqa_lib.core.format import (
     NO_DATA,
     NO_DATA_POPULATION,
@@ -47,7 +50,7 @@ from pmqa_lib.core.format import (
 from pmqa_lib.core.periods import (
     Quarter,
     financial_year_labels,
-    population_year_for_window,
+    population_year,
     quarter_ordinals,
 )
 
@@ -114,27 +117,35 @@ def _str_from_codes(labels: Sequence[str] | np.ndarray, codes: np.ndarray):
     return pd.array(labels, dtype="str").take(np.asarray(codes, dtype="int64"))
 
 
-def population_years(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+def population_years(
+    first: np.ndarray, last: np.ndarray, stock: np.ndarray | bool = False
+) -> np.ndarray:
     """Population year for each window ``first..last`` (quarter ordinals), vectorised.
 
-    Calls :func:`pmqa_lib.core.periods.population_year_for_window` once per distinct window, so the
-    rule lives in one place.
+    ``stock`` (per row, or one flag for all) marks a count of children on the last day of
+    ``last`` rather than a count of events over the window. Calls
+    :func:`pmqa_lib.core.periods.population_year` once per distinct (window, stock), so the rule
+    lives in one place: a stock at 31 March divides by DfE's mid-year (the previous calendar
+    year), a count over a window by the estimate of the year holding its midpoint.
     """
     first = np.asarray(first, dtype="int64")
     last = np.asarray(last, dtype="int64")
     if len(first) == 0:
         return np.zeros(0, dtype="int64")
+    is_stock = np.broadcast_to(np.asarray(stock, dtype=bool), first.shape).astype("int64")
     span = last - first
     f0, s0 = int(first.min()), int(span.min())
     width = int(span.max()) - s0 + 1
-    uniq, inverse = _dense_unique((first - f0) * width + (span - s0))
+    uniq, inverse = _dense_unique(((first - f0) * width + (span - s0)) * 2 + is_stock)
+    window, flag = uniq // 2, (uniq % 2).astype(bool)
     years = np.array(
         [
-            population_year_for_window(
-                Quarter.from_ordinal(int(a)), Quarter.from_ordinal(int(a + b))
-            )
-            for a, b in zip(
-                (uniq // width + f0).tolist(), (uniq % width + s0).tolist(), strict=True
+            population_year(Quarter.from_ordinal(int(a)), Quarter.from_ordinal(int(a + b)), st)
+            for a, b, st in zip(
+                (window // width + f0).tolist(),
+                (window % width + s0).tolist(),
+                flag.tolist(),
+                strict=True,
             )
         ],
         dtype="int64",
@@ -338,8 +349,15 @@ def quarterly_measures(
     is_rate = unit == "rate_per_10k"
     is_number = unit == "number"
 
-    # populations: one for the quarter alone, one for the k-quarter window (rates only)
-    _set(df, "population_year", population_years(ordv - k + 1, ordv))
+    # populations: one for the quarter alone, one for the k-quarter window (rates only); a
+    # stock (a snapshot that does not roll) is a count on the quarter's last day
+    rtype = per_row("result_type")
+    first_rows = df.iloc[ifirst]  # one row per indicator: the catalogue's answer, then per row
+    stock = counts_a_stock(
+        first_rows["result_type"].astype("str").to_numpy(dtype=object),
+        first_rows["rolling_quarters"].fillna(1).to_numpy(dtype="float64"),
+    )[icode]
+    _set(df, "population_year", population_years(ordv - k + 1, ordv, stock))
     pop_q = np.full(len(df), np.nan)
     pop_w = np.full(len(df), np.nan)
     if is_rate.any():
@@ -355,7 +373,7 @@ def quarterly_measures(
         look = df[pkeys].iloc[rate_rows].reset_index(drop=True)
         look["year"] = df["population_year"].to_numpy()[rate_rows]
         pop_w[rate_rows] = look.merge(pop, on=pkeys + ["year"], how="left")["population"]
-        look["year"] = population_years(ordv[rate_rows], ordv[rate_rows])
+        look["year"] = population_years(ordv[rate_rows], ordv[rate_rows], stock[rate_rows])
         pop_q[rate_rows] = look.merge(pop, on=pkeys + ["year"], how="left")["population"]
     num = df["numerator"].to_numpy()
     den_in = df["denominator"].to_numpy()
@@ -414,7 +432,6 @@ def quarterly_measures(
     _set(df, "fy", ordv // 4)
     _set(df, "quarter_in_year", ordv % 4 + 1)
     df["fy_label"] = pd.array(financial_year_labels(df["fy"].to_numpy()), dtype="str")
-    rtype = per_row("result_type")
     df = _add_ytd(df, keys, group=_runs_of(sid, df["fy"].to_numpy()), unit=unit, rtype=rtype)
     df = _add_targets(df, targets, unit=unit, rtype=rtype, polarity=per_row("polarity"))
     precision = df["precision"].fillna(1).astype("int64").to_numpy()

@@ -41,6 +41,24 @@ UNIT_LABELS = {
 }
 
 
+def counts_a_stock(result_type, rolling_quarters):
+    """Whether an indicator's count is a stock: children on one day, the quarter's last day.
+
+    A ``snapshot`` (section 4.1.3: "a snapshot at a point in time") that does not roll is a
+    count on the last day of the quarter (3.3 children looked after, 4.1 children on a plan,
+    4.5 children in need "at the end of the period"). A rolling snapshot (2.1, 2.4) counts events
+    over its window; its year to date is the latest window, which is why it is a snapshot.
+    Cumulative and average indicators count events or cases over their quarters. Works on
+    scalars and on whole columns (numpy arrays) alike.
+    """
+    import numpy as np
+
+    out = (np.asarray(result_type, dtype=object) == "snapshot") & (
+        np.asarray(rolling_quarters, dtype="float64") == 1
+    )
+    return bool(out) if out.ndim == 0 else out
+
+
 class CatalogueError(ValueError):
     """The catalogue is not valid; the message names the indicator and the field."""
 
@@ -154,6 +172,11 @@ class Indicator:
     @property
     def high_is_good(self) -> bool:
         return self.polarity == "high"
+
+    @property
+    def is_stock(self) -> bool:
+        """A count of children on the quarter's last day (:func:`counts_a_stock`)."""
+        return counts_a_stock(self.result_type, self.algorithm.rolling_quarters)
 
     @property
     def annual_due_quarter(self) -> int | None:

@@ -341,3 +341,54 @@ def test_cumulative_count_missing_a_quarter_is_not_judged_against_its_target():
     a = annual_measures(qm).set_index("period")
     assert a.loc["2015/16", "note"] == "partial year: 2 of 4 quarters"
     assert pd.isna(a.loc["2015/16", "target_met"])
+
+
+# ---------------------------------------------------------------------------------------------
+# DfE's population year for figures DfE also publishes (issue 11)
+
+
+def test_stock_at_31_march_uses_dfe_population_year():
+    # 4.1-like: children on a child protection plan at the quarter end (snapshot, not rolling).
+    # 2014Q4 ends on 31 March 2015: DfE divides by mid-2014, 45,585, not mid-2015:
+    # 200 / 45,585 x 10,000 = 43.874 -> "43.9" (on mid-2015, 45,659: 43.80 -> "43.8").
+    cat = _cat("rate_per_10k", "snapshot", mult=10_000.0, polarity="low", target=44.0)
+    obs = pd.DataFrame(
+        {
+            "indicator": "X",
+            "period": ["2014Q3", "2014Q4", "2015Q1"],
+            "numerator": [195.0, 200.0, 193.0],
+            "status": "ok",
+        }
+    )
+    q = quarterly_measures(obs, cat, POPS).set_index("period")
+    assert q.loc["2014Q4", "population_year"] == 2014
+    assert q.loc["2014Q4", "population"] == 45585
+    assert q.loc["2014Q4", "value"] == pytest.approx(200 / 45585 * 10_000)
+    assert q.loc["2014Q4", "display_value"] == "43.9"
+    # 31 December 2014 and 30 June 2015: the calendar year holding the day, as before
+    assert q.loc["2014Q3", "population_year"] == 2014  # 195 / 45,585
+    assert q.loc["2015Q1", "population_year"] == 2015  # 193 / 45,659
+    assert q.loc["2015Q1", "value"] == pytest.approx(193 / 45659 * 10_000)
+    # the annual figure of a snapshot is Q4's: the same figure DfE publishes for 31 March 2015
+    a = annual_measures(q.reset_index()).set_index("period")
+    assert a.loc["2014/15", "display_value"] == "43.9"
+
+
+def test_rolling_count_over_a_year_ending_31_march_uses_dfe_population_year():
+    # 2.1-like: referrals over the last four quarters (a rolling snapshot counts events, not a
+    # stock). The window ending 2014Q4 is April 2014 to March 2015, DfE 2015: mid-2014.
+    cat = _cat("rate_per_10k", "snapshot", rolling=4, mult=10_000.0, polarity="low")
+    obs = pd.DataFrame(
+        {
+            "indicator": "X",
+            "period": ["2014Q1", "2014Q2", "2014Q3", "2014Q4", "2015Q1"],
+            "numerator": [700.0, 600.0, 800.0, 900.0, 650.0],
+            "status": "ok",
+        }
+    )
+    q = quarterly_measures(obs, cat, POPS).set_index("period")
+    # 3,000 referrals / 45,585 x 10,000 = 658.11
+    assert q.loc["2014Q4", "population_year"] == 2014
+    assert q.loc["2014Q4", "value"] == pytest.approx(3000 / 45585 * 10_000)
+    # July 2014 to June 2015 is centred on 30 December 2014: mid-2014 still (midpoint rule)
+    assert q.loc["2015Q1", "population_year"] == 2014
