@@ -16,7 +16,7 @@ import pandas as pd
 from pmqa_lib.analytics import assurance as asr
 from pmqa_lib.analytics import stats
 from pmqa_lib.analytics.measures import measures_table, period_ordinal
-from pmqa_lib.analytics.spc import SPCSettings, rebase_frame, spc_summary, xmr
+from pmqa_lib.analytics.spc import NOT_ASSESSED, SPCSettings, rebase_frame, spc_summary, xmr
 from pmqa_lib.analytics.trend import INSUFFICIENT, TrendSettings, trend_table
 from pmqa_lib.core.catalogue import (
     ANNUAL_DUE_QUARTER,
@@ -285,11 +285,14 @@ def assess_quarter(
         res = stats.compare_frame(a, comp, conf)
         a[f"{comp}_status"] = res[f"{comp}_status"]
         a[f"_{comp}_method"] = res[f"{comp}_method"]
+    methods = a[[f"_{c}_method" for c in COMPARATOR_COLUMNS.values()]]
+    # the method of the first comparator it could be compared with; else why it could not
     a["comparison_method"] = (
-        a[[f"_{c}_method" for c in COMPARATOR_COLUMNS.values()]]
+        methods.mask(methods.apply(lambda c: c.astype(str).str.startswith("not comparable")))
         .replace("", np.nan)
         .bfill(axis=1)
         .iloc[:, 0]
+        .fillna(methods.iloc[:, 0])
         .fillna("")
     )
     comp_for_target = a["target_type"].map(TARGET_TYPE_COMPARATOR)
@@ -307,11 +310,17 @@ def assess_quarter(
     annual = a["frequency"].eq("annual").to_numpy()
     for col in ("mk_note", "spc_warning"):
         a[col] = a[col].astype(object)
-        a.loc[annual, col] = a.loc[annual, col].str.replace(" points", " annual results")
-    # no value this quarter: trend and SPC of older points would read as current; blank them
+        a.loc[annual, col] = (
+            a.loc[annual, col]
+            .str.replace(r"\bpoints\b", "annual results", regex=True)
+            .str.replace(r"\bpoint\b", "annual result", regex=True)
+        )
+    # no value this quarter: trend and SPC of older points would read as current; say so instead
     gone = a["value"].isna().to_numpy()
     a.loc[gone, "trajectory"] = INSUFFICIENT
-    a.loc[gone, ["trend_arrow", "spc_variation", "spc_assurance", "spc_warning"]] = ""
+    a.loc[gone, "trend_arrow"] = ""
+    a.loc[gone, ["spc_variation", "spc_assurance"]] = NOT_ASSESSED
+    a.loc[gone, "spc_warning"] = "no value this quarter"
     a.loc[gone, ["trajectory_change", "mk_p_value", "sens_slope", "spc_mean", "spc_lpl"]] = np.nan
     a.loc[gone, ["spc_upl"]] = np.nan
     a["trend_significant"] = a["trend_significant"].astype("boolean")

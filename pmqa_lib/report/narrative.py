@@ -20,7 +20,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from pmqa_lib.analytics.trend import DETERIORATING, IMPROVING, STEADY
+from pmqa_lib.analytics.trend import DETERIORATING, IMPROVING, NO_CHANGE, STEADY
 from pmqa_lib.core.catalogue import Catalogue
 from pmqa_lib.core.format import format_number, no_data_text
 from pmqa_lib.core.periods import Quarter
@@ -270,6 +270,8 @@ def significance_sentence(f: pd.Series) -> str:
     if _missing(pval):
         return f"The series is too short to test for a statistically significant trend ({n_text})."
     p_text = format_p(float(pval))
+    if f.get("mk_note") == NO_CHANGE:  # every point equal: p = 1 by the tie correction
+        return f"Over {n_text} the figure has not changed, so there is no trend (Mann-Kendall, {p_text})."
     if not bool(_bool(f.get("trend_significant"))):
         return (
             f"Over {n_text} there is no statistically significant trend (Mann-Kendall, {p_text})."

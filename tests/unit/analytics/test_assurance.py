@@ -235,7 +235,8 @@ def test_quarter_without_value_shows_no_trend_or_spc_from_older_points():
     assert row["status"] == "rejected"
     assert row["display_value"] == "no data: return rejected"
     assert row["trajectory"] == "insufficient data"
-    assert row["spc_variation"] == "" and np.isnan(row["mk_p_value"])
+    assert row["spc_variation"] == "not assessed" and np.isnan(row["mk_p_value"])
+    assert row["spc_warning"] == row["mk_note"] == "no value this quarter"
     assert row["rag"] == "" and row["trigger"] == "none"
     assert row["next_step"].startswith("No data: the return was rejected")
     assert row["previous_rag"] == "Amber"

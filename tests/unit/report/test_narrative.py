@@ -66,6 +66,17 @@ def test_short_series_says_so_instead_of_a_p_value():
     assert "p =" not in first
 
 
+def test_constant_series_says_it_has_not_changed():
+    # eight equal quarters: Mann-Kendall p = 1 with the note "no change over the window"
+    f = facts_row(mk_p_value=1.0, mk_n=8, sens_slope=0.0, trend_significant=False,
+                  mk_note="no change over the window")  # fmt: skip
+    first = narrative.sentences(f)[0]
+    assert (
+        "Over 8 quarters the figure has not changed, so there is no trend (Mann-Kendall, "
+        "p = 1.00)." in first
+    )
+
+
 def test_no_data_sentence_never_gives_a_number_for_this_quarter():
     f = facts_row(value=np.nan, status="rejected", target_met=np.nan, previous_target_met=True)
     first = narrative.sentences(f)[0]
