@@ -374,7 +374,11 @@ def _rag(f: pd.Series) -> str:
             text += " The lead officer's proposed RAG agrees."
     trig, nxt = f.get("trigger"), f.get("next_step")
     if not _missing(nxt):  # "Amber: watch next quarter." -> "watch next quarter."
-        nxt = re.sub(r"^(?:Amber|Red|Green|Assured|Exception|Watch|No data): ", "", str(nxt))
+        nxt = re.sub(
+            r"^(?:Amber|Red|Green|Assured|Exception|Not assured|Further enquiry|No data): ",
+            "",
+            str(nxt),
+        )
         nxt = nxt[:1].upper() + nxt[1:]
     trig = "" if _missing(trig) or str(trig).strip().lower() in ("none", "no data") else str(trig)
     if trig:

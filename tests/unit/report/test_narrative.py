@@ -77,6 +77,17 @@ def test_constant_series_says_it_has_not_changed():
     )
 
 
+def test_red_with_further_enquiry_states_the_trigger_once():
+    f = facts_row(rag="Red", trigger="further enquiry", next_step=(
+        "Further enquiry: Red, off target and not improving; ask the lead officer for an "
+        "exception report and actions with timescales."))  # fmt: skip
+    text = " ".join(narrative.sentences(f))
+    assert (
+        "Trigger: further enquiry; next step: Red, off target and not improving; ask the lead "
+        "officer for an exception report and actions with timescales." in text
+    )
+
+
 def test_no_data_sentence_never_gives_a_number_for_this_quarter():
     f = facts_row(value=np.nan, status="rejected", target_met=np.nan, previous_target_met=True)
     first = narrative.sentences(f)[0]
