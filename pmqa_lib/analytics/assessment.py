@@ -16,11 +16,12 @@ import pandas as pd
 from pmqa_lib.analytics import assurance as asr
 from pmqa_lib.analytics import stats
 from pmqa_lib.analytics.measures import measures_table, period_ordinal
-from pmqa_lib.analytics.spc import SPCSettings, rebase_frame, spc_summary, xmr
+from pmqa_lib.analytics.spc import NOT_ASSESSED, SPCSettings, rebase_frame, spc_summary, xmr
 from pmqa_lib.analytics.trend import INSUFFICIENT, TrendSettings, trend_table
 from pmqa_lib.core.catalogue import (
     ANNUAL_DUE_QUARTER,
     COMPARATOR_COLUMNS,
+    CONTINUUM_CELLS,
     TARGET_TYPE_COMPARATOR,
     Catalogue,
 )
@@ -264,6 +265,7 @@ def assess_quarter(
 
     a = now.merge(trend, on=keys, how="left").merge(spc, on=keys, how="left")
     cat_cols = ["indicator", "name", "agency", "lead_officer", "target_type", "green", "red"]
+    cat_cols += [c for c in TRIGGER_POINT_COLUMNS if c in catalogue_frame.columns]
     a = a.merge(catalogue_frame[cat_cols], on="indicator", how="left")
     a = a.merge(comparator_values(comparators, quarter), on="indicator", how="left")
 
@@ -285,11 +287,14 @@ def assess_quarter(
         res = stats.compare_frame(a, comp, conf)
         a[f"{comp}_status"] = res[f"{comp}_status"]
         a[f"_{comp}_method"] = res[f"{comp}_method"]
+    methods = a[[f"_{c}_method" for c in COMPARATOR_COLUMNS.values()]]
+    # the method of the first comparator it could be compared with; else why it could not
     a["comparison_method"] = (
-        a[[f"_{c}_method" for c in COMPARATOR_COLUMNS.values()]]
+        methods.mask(methods.apply(lambda c: c.astype(str).str.startswith("not comparable")))
         .replace("", np.nan)
         .bfill(axis=1)
         .iloc[:, 0]
+        .fillna(methods.iloc[:, 0])
         .fillna("")
     )
     comp_for_target = a["target_type"].map(TARGET_TYPE_COMPARATOR)
@@ -307,11 +312,17 @@ def assess_quarter(
     annual = a["frequency"].eq("annual").to_numpy()
     for col in ("mk_note", "spc_warning"):
         a[col] = a[col].astype(object)
-        a.loc[annual, col] = a.loc[annual, col].str.replace(" points", " annual results")
-    # no value this quarter: trend and SPC of older points would read as current; blank them
+        a.loc[annual, col] = (
+            a.loc[annual, col]
+            .str.replace(r"\bpoints\b", "annual results", regex=True)
+            .str.replace(r"\bpoint\b", "annual result", regex=True)
+        )
+    # no value this quarter: trend and SPC of older points would read as current; say so instead
     gone = a["value"].isna().to_numpy()
     a.loc[gone, "trajectory"] = INSUFFICIENT
-    a.loc[gone, ["trend_arrow", "spc_variation", "spc_assurance", "spc_warning"]] = ""
+    a.loc[gone, "trend_arrow"] = ""
+    a.loc[gone, ["spc_variation", "spc_assurance"]] = NOT_ASSESSED
+    a.loc[gone, "spc_warning"] = "no value this quarter"
     a.loc[gone, ["trajectory_change", "mk_p_value", "sens_slope", "spc_mean", "spc_lpl"]] = np.nan
     a.loc[gone, ["spc_upl"]] = np.nan
     a["trend_significant"] = a["trend_significant"].astype("boolean")
@@ -326,6 +337,7 @@ def assess_quarter(
     a = a.merge(lead, on=keys, how="left")
     a["lead_rag"] = a["lead_rag"].where(a["lead_rag"].isin(asr.RAGS), "")
 
+    a = _with_enquiry(a, hist, keys)
     res = asr.assess(a)
     a = pd.concat([a, res], axis=1)
     # an annual result changes once a year: the watch is on the next annual result, not next quarter
@@ -342,11 +354,64 @@ def assess_quarter(
     return a
 
 
+#: the catalogue's own trigger points, as :meth:`Catalogue.trigger_points_frame` gives them
+TRIGGER_POINT_COLUMNS = [
+    *(f"{c}_{x}" for c in CONTINUUM_CELLS for x in ("rag", "trigger")),
+    "enquiry_rise_percent", "enquiry_ytd_above_last_year", "enquiry_rises_in_a_row",
+    "enquiry_falls_with",
+]  # fmt: skip
+
+
+def _with_enquiry(a: pd.DataFrame, hist: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """``enquiry`` and ``enquiry_reason``: the indicator's own further-enquiry conditions
+    (:func:`pmqa_lib.analytics.assurance.further_enquiry`) on the value it is rated on, looked up
+    in its quarterly history by lags (a few offsets, never a loop over indicators)."""
+    n = len(a)
+    a = a.assign(enquiry=np.zeros(n, dtype=bool), enquiry_reason=np.full(n, "", dtype=object))
+    if "enquiry_rise_percent" not in a or not n:
+        return a
+    runs = a["enquiry_rises_in_a_row"].fillna(0).astype("int64").to_numpy()
+    falls = a["enquiry_falls_with"].fillna("").astype(str).to_numpy(dtype=object)
+    want = (
+        a["enquiry_rise_percent"].notna().to_numpy()
+        | a["enquiry_ytd_above_last_year"].fillna(False).astype(bool).to_numpy()
+        | (runs > 0)
+        | (falls != "")
+    )
+    if not want.any():
+        return a
+    keys = list(keys)
+    by_time = hist.set_index([*keys, "_ord"])
+    ords = period_ordinal(a["result_period"].astype(str))
+
+    def at(column: str, lag: int, indicator=None) -> np.ndarray:
+        arrays = [a[k].to_numpy() for k in keys]
+        if indicator is not None:
+            arrays[keys.index("indicator")] = indicator
+        idx = pd.MultiIndex.from_arrays([*arrays, ords - lag], names=[*keys, "_ord"])
+        return by_time[column].reindex(idx).to_numpy(dtype="float64")
+
+    inputs = a.copy()
+    for j in range(1, max(int(runs.max()), 1) + 1):
+        inputs[f"value_lag_{j}"] = at("value", j)
+    inputs["value_year_ago"] = at("value", 4)
+    inputs["label_year_ago"] = quarter_labels(ords - 4)
+    inputs["ytd_year_ago"] = at("ytd", 4)
+    inputs["linked_value"] = at("value", 0, falls)
+    inputs["linked_lag_1"] = at("value", 1, falls)
+    precision = a.drop_duplicates("indicator").set_index("indicator")["precision"]
+    inputs["linked_precision"] = pd.Series(falls).map(precision).to_numpy(dtype="float64")
+    met, reason = asr.further_enquiry(inputs)
+    a["enquiry"] = met & want
+    a["enquiry_reason"] = np.where(met & want, reason, "")
+    return a
+
+
 def _prepare(
     observations: pd.DataFrame, catalogue: Catalogue, populations: pd.DataFrame, q: Quarter
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Catalogue frame, observations up to ``q``, the measures table and its quarterly rows."""
-    cat = catalogue.to_frame()
+    cat = catalogue.to_frame().merge(catalogue.trigger_points_frame(), on="indicator")
     obs = observations.copy()
     obs["indicator"] = obs["indicator"].astype(str)
     obs["period"] = obs["period"].astype(str)

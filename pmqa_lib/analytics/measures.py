@@ -7,13 +7,17 @@ indicator). Nothing here reads or writes files.
 Rules (DESIGN.md "Calculation rules"; framework Appendix 1):
 
 * rate per 10,000 = count / population aged 0-17 x 10,000. The population is the ONS mid-year
-  estimate chosen by :func:`pmqa_lib.core.periods.population_year_for_window` for the window of quarters
-  the count covers: a 4-quarter rolling rate sums the four quarterly counts and divides by the
-  estimate of the calendar year that contains the window's midpoint.
+  estimate chosen by :func:`pmqa_lib.core.periods.population_year` (one rule): a stock (a
+  snapshot that does not roll: children on a plan at the quarter end) takes DfE's estimate for
+  the reporting year holding the day, so a figure at 31 March divides by the previous calendar
+  year's estimate as DfE's does; a count over a window of quarters takes the estimate of the
+  calendar year holding the window's midpoint (a 4-quarter rolling rate sums the four
+  quarterly counts; a year ending 31 March again gives DfE's year).
 * percentage = numerator / denominator x 100; averages (days) = numerator / denominator; a number
   is its value. A k-quarter rolling percentage or average sums numerators and denominators.
 * year to date by result type: cumulative = sum of the quarters so far, average = mean of the
-  quarterly values so far, snapshot = the latest quarter's value.
+  quarterly values so far, snapshot = the latest quarter's value; a percentage, ratio or average
+  in days pools its counts instead (an average over cases: 3.1's days over its children).
 * annual figure per financial year: the same rule over the year's quarters (partial years are
   marked with the number of quarters they hold).
 * everything is computed in full precision; :func:`pmqa_lib.core.format.round_half_away` rounds for display only,
@@ -35,7 +39,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from pmqa_lib.core.catalogue import ANNUAL_DUE_QUARTER
+from pmqa_lib.core.catalogue import ANNUAL_DUE_QUARTER, counts_a_stock
 from pmqa_lib.core.format import (
     NO_DATA,
     NO_DATA_POPULATION,
@@ -47,7 +51,7 @@ from pmqa_lib.core.format import (
 from pmqa_lib.core.periods import (
     Quarter,
     financial_year_labels,
-    population_year_for_window,
+    population_year,
     quarter_ordinals,
 )
 
@@ -114,27 +118,35 @@ def _str_from_codes(labels: Sequence[str] | np.ndarray, codes: np.ndarray):
     return pd.array(labels, dtype="str").take(np.asarray(codes, dtype="int64"))
 
 
-def population_years(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+def population_years(
+    first: np.ndarray, last: np.ndarray, stock: np.ndarray | bool = False
+) -> np.ndarray:
     """Population year for each window ``first..last`` (quarter ordinals), vectorised.
 
-    Calls :func:`pmqa_lib.core.periods.population_year_for_window` once per distinct window, so the
-    rule lives in one place.
+    ``stock`` (per row, or one flag for all) marks a count of children on the last day of
+    ``last`` rather than a count of events over the window. Calls
+    :func:`pmqa_lib.core.periods.population_year` once per distinct (window, stock), so the rule
+    lives in one place: a stock at 31 March divides by DfE's mid-year (the previous calendar
+    year), a count over a window by the estimate of the year holding its midpoint.
     """
     first = np.asarray(first, dtype="int64")
     last = np.asarray(last, dtype="int64")
     if len(first) == 0:
         return np.zeros(0, dtype="int64")
+    is_stock = np.broadcast_to(np.asarray(stock, dtype=bool), first.shape).astype("int64")
     span = last - first
     f0, s0 = int(first.min()), int(span.min())
     width = int(span.max()) - s0 + 1
-    uniq, inverse = _dense_unique((first - f0) * width + (span - s0))
+    uniq, inverse = _dense_unique(((first - f0) * width + (span - s0)) * 2 + is_stock)
+    window, flag = uniq // 2, (uniq % 2).astype(bool)
     years = np.array(
         [
-            population_year_for_window(
-                Quarter.from_ordinal(int(a)), Quarter.from_ordinal(int(a + b))
-            )
-            for a, b in zip(
-                (uniq // width + f0).tolist(), (uniq % width + s0).tolist(), strict=True
+            population_year(Quarter.from_ordinal(int(a)), Quarter.from_ordinal(int(a + b)), st)
+            for a, b, st in zip(
+                (window // width + f0).tolist(),
+                (window % width + s0).tolist(),
+                flag.tolist(),
+                strict=True,
             )
         ],
         dtype="int64",
@@ -338,8 +350,15 @@ def quarterly_measures(
     is_rate = unit == "rate_per_10k"
     is_number = unit == "number"
 
-    # populations: one for the quarter alone, one for the k-quarter window (rates only)
-    _set(df, "population_year", population_years(ordv - k + 1, ordv))
+    # populations: one for the quarter alone, one for the k-quarter window (rates only); a
+    # stock (a snapshot that does not roll) is a count on the quarter's last day
+    rtype = per_row("result_type")
+    first_rows = df.iloc[ifirst]  # one row per indicator: the catalogue's answer, then per row
+    stock = counts_a_stock(
+        first_rows["result_type"].astype("str").to_numpy(dtype=object),
+        first_rows["rolling_quarters"].fillna(1).to_numpy(dtype="float64"),
+    )[icode]
+    _set(df, "population_year", population_years(ordv - k + 1, ordv, stock))
     pop_q = np.full(len(df), np.nan)
     pop_w = np.full(len(df), np.nan)
     if is_rate.any():
@@ -355,7 +374,7 @@ def quarterly_measures(
         look = df[pkeys].iloc[rate_rows].reset_index(drop=True)
         look["year"] = df["population_year"].to_numpy()[rate_rows]
         pop_w[rate_rows] = look.merge(pop, on=pkeys + ["year"], how="left")["population"]
-        look["year"] = population_years(ordv[rate_rows], ordv[rate_rows])
+        look["year"] = population_years(ordv[rate_rows], ordv[rate_rows], stock[rate_rows])
         pop_q[rate_rows] = look.merge(pop, on=pkeys + ["year"], how="left")["population"]
     num = df["numerator"].to_numpy()
     den_in = df["denominator"].to_numpy()
@@ -414,7 +433,6 @@ def quarterly_measures(
     _set(df, "fy", ordv // 4)
     _set(df, "quarter_in_year", ordv % 4 + 1)
     df["fy_label"] = pd.array(financial_year_labels(df["fy"].to_numpy()), dtype="str")
-    rtype = per_row("result_type")
     df = _add_ytd(df, keys, group=_runs_of(sid, df["fy"].to_numpy()), unit=unit, rtype=rtype)
     df = _add_targets(df, targets, unit=unit, rtype=rtype, polarity=per_row("polarity"))
     precision = df["precision"].fillna(1).astype("int64").to_numpy()
@@ -485,14 +503,56 @@ def _additive(unit: np.ndarray) -> np.ndarray:
     return np.isin(unit, ["number", "rate_per_10k"])
 
 
-def _pooled(df: pd.DataFrame, group: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Running sums of numerator and denominator within ``group`` over quarters holding both."""
+def _pooled(df: pd.DataFrame, group: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Running sums of numerator and denominator within ``group`` over quarters holding both
+    (and a value), and how many quarters that is."""
     num = df["numerator"].to_numpy(dtype="float64")
     den = df["denominator"].to_numpy(dtype="float64")
     both = ~np.isnan(num) & ~np.isnan(den) & ~np.isnan(df["value"].to_numpy())
     s_num = pd.Series(np.where(both, num, 0.0), index=df.index, copy=False).groupby(group).cumsum()
     s_den = pd.Series(np.where(both, den, 0.0), index=df.index, copy=False).groupby(group).cumsum()
-    return s_num.to_numpy(), s_den.to_numpy()
+    s_n = pd.Series(both.astype("int64"), index=df.index, copy=False).groupby(group).cumsum()
+    return s_num.to_numpy(), s_den.to_numpy(), s_n.to_numpy()
+
+
+def _combine(
+    rtype: np.ndarray,
+    unit: np.ndarray,
+    n: np.ndarray,
+    total: np.ndarray,
+    p_num: np.ndarray,
+    p_den: np.ndarray,
+    p_n: np.ndarray,
+    mult: np.ndarray,
+    latest: np.ndarray,
+) -> np.ndarray:
+    """A year to date or annual figure from its quarters, by result type and unit (one rule for
+    both; DESIGN.md "Calculation rules").
+
+    * cumulative: counts and rates per 10,000 add up (``total``);
+    * average: counts and rates per 10,000 take the mean of the quarterly values (1.1: the mean
+      of its rolling rates, 60.1 = (55.06 + 65.05) / 2);
+    * cumulative or average of a percentage, ratio or average in days: the quarters' numerators
+      over their denominators, an average over cases rather than over quarters (3.1: 1,094 days
+      / 2 children then 1,563 / 3 give 2,657 / 5 = 531.4 days, not the mean of 547 and 521).
+      Where a quarter holding a value lacks its counts the pool cannot be formed, and the mean of
+      the quarterly values is used;
+    * snapshot: the latest quarter's value (``latest``).
+
+    ``n`` is the number of quarters holding a value, ``p_n`` of those holding counts too.
+    """
+    additive = _additive(unit)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = total / n
+        poolable = (p_n == n) & (p_den > 0)
+        pooled = np.where(poolable, p_num / p_den * mult, mean)
+    by_counts = np.where(additive, total, pooled)
+    by_average = np.where(additive, mean, pooled)
+    return np.select(
+        [rtype == "cumulative", rtype == "average", rtype == "snapshot"],
+        [np.where(n > 0, by_counts, np.nan), np.where(n > 0, by_average, np.nan), latest],
+        default=np.nan,
+    )
 
 
 def _add_ytd(
@@ -502,12 +562,12 @@ def _add_ytd(
     unit: np.ndarray | None = None,
     rtype: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Year to date within each series and financial year, by result type.
+    """Year to date within each series and financial year, by result type (:func:`_combine`).
 
-    A cumulative percentage (or average, or ratio) pools the quarters' numerators and
-    denominators: 30/40 then 10/60 is 40/100 = 40%, not 75% + 16.7%. Without counts it falls
-    back to the mean of the quarterly values. ``group`` (series and financial year, as integers),
-    ``unit`` and ``rtype`` may be passed when the caller has them already.
+    A percentage (or ratio, or average in days) pools the quarters' numerators and
+    denominators: 30/40 then 10/60 is 40/100 = 40%, not the mean of 75% and 16.7%. Without
+    counts it falls back to the mean of the quarterly values. ``group`` (series and financial
+    year, as integers), ``unit`` and ``rtype`` may be passed when the caller has them already.
     """
     v = df["value"].to_numpy()
     have = ~np.isnan(v)
@@ -522,18 +582,9 @@ def _add_ytd(
         rtype = df["result_type"].astype("str").to_numpy()
     if unit is None:
         unit = df["unit"].astype("str").to_numpy()
-    additive = _additive(unit)
-    p_num, p_den = _pooled(df, grp)
+    p_num, p_den, p_n = _pooled(df, grp)
     mult = df["multiplier"].fillna(1.0).astype("float64").to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = total / count
-        pooled = np.where(p_den > 0, p_num / p_den * mult, mean)
-    cumulative = np.where(additive, total, pooled)
-    ytd = np.select(
-        [rtype == "cumulative", rtype == "average", rtype == "snapshot"],
-        [np.where(count > 0, cumulative, np.nan), np.where(count > 0, mean, np.nan), v],
-        default=np.nan,
-    )
+    ytd = _combine(rtype, unit, count, total, p_num, p_den, p_n, mult, v)
     _set(df, "ytd", ytd)
     _set(df, "ytd_quarters", count)
     return df
@@ -612,7 +663,10 @@ def _display_column(values: np.ndarray, precision: np.ndarray, reason: np.ndarra
 def annual_measures(quarterly: pd.DataFrame, keys: Sequence[str] = ("indicator",)) -> pd.DataFrame:
     """One row per series and financial year, by result type, from :func:`quarterly_measures`.
 
-    cumulative = sum of the year's quarterly values, average = their mean, snapshot = the
+    The year to date's rule over the whole year (:func:`_combine`): cumulative = sum of the
+    year's quarterly values (counts) or its pooled counts (percentages, averages in days);
+    average = the mean of the quarterly values (rates, numbers) or the pooled counts (an
+    average over cases: 3.1's 2014/15 is the year's days over its children); snapshot = the
     latest available quarter's value. ``n_quarters`` says how many quarters the figure holds and
     ``note`` marks a partial year ("partial year: 2 of 4 quarters").
     """
@@ -640,6 +694,7 @@ def annual_measures(quarterly: pd.DataFrame, keys: Sequence[str] = ("indicator",
     both = q["_have"] & q["numerator"].notna() & q["denominator"].notna()
     q["_num"] = q["numerator"].where(both, 0.0)
     q["_den"] = q["denominator"].where(both, 0.0)
+    q["_counted"] = both
     g = q.groupby(gid, sort=True)
     agg = g.agg(
         fy_label=("fy_label", "first"),
@@ -653,6 +708,7 @@ def annual_measures(quarterly: pd.DataFrame, keys: Sequence[str] = ("indicator",
         last_q=("_qy", "max"),
         num=("_num", "sum"),
         den=("_den", "sum"),
+        counted=("_counted", "sum"),
     ).reset_index(drop=True)
     agg = pd.concat([q[keys + ["fy"]].iloc[first_row].reset_index(drop=True), agg], axis=1)
     mult = g["multiplier"].first().to_numpy() if "multiplier" in q else np.ones(len(agg))
@@ -667,17 +723,14 @@ def annual_measures(quarterly: pd.DataFrame, keys: Sequence[str] = ("indicator",
     agg["latest"] = latest
     n = agg["n_quarters"].to_numpy()
     rtype = agg["result_type"].astype("str").to_numpy()
-    additive = _additive(agg["unit"].astype("str").to_numpy())
-    den = agg["den"].to_numpy(dtype="float64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = agg["total"].to_numpy() / n
-        pooled = np.where(den > 0, agg["num"].to_numpy(dtype="float64") / den * mult, mean)
-    cumulative_value = np.where(additive, agg["total"].to_numpy(), pooled)
-    agg["value"] = np.select(
-        [rtype == "cumulative", rtype == "average", rtype == "snapshot"],
-        [np.where(n > 0, cumulative_value, np.nan), np.where(n > 0, mean, np.nan), agg["latest"]],
-        default=np.nan,
-    )
+    unit = agg["unit"].astype("str").to_numpy()
+    additive = _additive(unit)
+    agg["value"] = _combine(
+        rtype, unit, n, agg["total"].to_numpy(dtype="float64"),
+        agg["num"].to_numpy(dtype="float64"), agg["den"].to_numpy(dtype="float64"),
+        agg["counted"].to_numpy(), np.nan_to_num(np.asarray(mult, dtype="float64"), nan=1.0),
+        latest,
+    )  # fmt: skip
     cumulative = (rtype == "cumulative") & additive
     agg["target"] = np.where(cumulative, agg["target"].astype("float64") * 4, agg["target"])
     agg["target_met"] = target_met(agg["value"], agg["target"], agg["polarity"])
@@ -695,7 +748,7 @@ def annual_measures(quarterly: pd.DataFrame, keys: Sequence[str] = ("indicator",
     agg.loc[agg["value"].isna(), "display_value"] = NO_DATA["missing"]
     agg["period"] = agg["fy_label"]
     agg["kind"] = "annual"
-    return agg.drop(columns=["total", "last_q", "latest", "num", "den"])
+    return agg.drop(columns=["total", "last_q", "latest", "num", "den", "counted"])
 
 
 MEASURES_COLUMNS = [

@@ -59,6 +59,9 @@ PASS, FAIL, HIT_MISS, NO_TARGET = (
     "hit and miss",
     "no target",
 )
+#: variation and assurance of a series with fewer than two points: an XmR chart needs a moving range
+NOT_ASSESSED = "not assessed"
+NO_POINTS = "no values to chart"
 
 
 @dataclass(frozen=True)
@@ -269,7 +272,8 @@ def spc_summary(
     st = settings or SPCSettings()
     keys = list(keys)
     if points.empty:
-        return pd.DataFrame(columns=keys + ["spc_variation", "spc_assurance", "spc_warning"])
+        out = pd.DataFrame(columns=keys + ["spc_variation", "spc_assurance", "spc_warning"])
+        return _without_points(out, targets, keys)
     last = points.sort_values(keys + [time_col]).groupby(keys, observed=True).tail(1)
     seg_sizes = points.groupby(keys + ["segment"], observed=True).size().rename("spc_points")
     last = last.merge(seg_sizes.reset_index(), on=keys + ["segment"], how="left")
@@ -295,15 +299,49 @@ def spc_summary(
     ).astype(object)
     assurance[np.isnan(target) | ~np.isin(pol, ["high", "low"])] = NO_TARGET
     out["spc_assurance"] = assurance
-    short = out["spc_points"].to_numpy() < st.min_points
-    out["spc_warning"] = np.where(
-        short,
-        "short series: "
-        + out["spc_points"].astype(str)
-        + f" points (limits are provisional below {st.min_points})",
-        "",
+    n = out["spc_points"].to_numpy(dtype="int64")
+    count = n.astype(str) + np.where(n == 1, " point", " points")
+    one = n == 1
+    equal = (n >= 2) & (last["amr"].to_numpy(dtype="float64") == 0)
+    mean_text = np.full(len(out), "", dtype=object)
+    if equal.any():  # the level of a flat series, as short as it reads ("5", "0.25")
+        mean_text[equal] = np.char.mod("%g", out["spc_mean"].to_numpy(dtype="float64")[equal])
+    parts = [
+        np.where(n < st.min_points,
+                 "short series: " + count + f" (limits are provisional below {st.min_points})",
+                 ""),
+        np.where(one, "one point only: no moving range, so no process limits", ""),
+        np.where(equal, "no variation: all " + count + " equal " + mean_text
+                 + ", so the limits have no width", ""),
+    ]  # fmt: skip
+    warning = parts[0].astype(object)
+    for extra in parts[1:]:
+        warning = np.where(
+            extra == "", warning, np.where(warning == "", extra, warning + "; " + extra)
+        )
+    out["spc_warning"] = warning
+    # one point has no moving range: neither its variation nor the target can be judged
+    out.loc[one, ["spc_variation", "spc_assurance"]] = NOT_ASSESSED
+    return _without_points(out, targets, keys)
+
+
+def _without_points(out: pd.DataFrame, targets: pd.DataFrame | None, keys: list[str]):
+    """Series named in ``targets`` with no point at all (every value missing): a row saying so,
+    never a blank."""
+    if targets is None or not len(targets):
+        return out
+    have = out[keys].drop_duplicates().assign(_has=True)
+    absent = targets[keys].drop_duplicates().merge(have, on=keys, how="left")
+    absent = absent[absent["_has"].isna()].drop(columns="_has")
+    if absent.empty:
+        return out
+    absent = absent.assign(
+        spc_variation=NOT_ASSESSED, spc_assurance=NOT_ASSESSED, spc_warning=NO_POINTS, spc_points=0
     )
-    return out
+    if out.empty:
+        return absent.reset_index(drop=True)
+    out = out.astype({"spc_variation": object})
+    return pd.concat([out, absent], ignore_index=True, sort=False)
 
 
 def rebase_frame(rebase: Mapping[str, Sequence[str]], time_col: str = "ordinal") -> pd.DataFrame:

@@ -20,6 +20,12 @@ neighbours, region). If the whole interval lies on the good side of the comparat
 indicator's polarity) the local value is "better", on the bad side "worse", otherwise "similar".
 Where no counts exist (a number, or an average without its counts), the comparison is of the
 point values and says so in ``method``.
+
+Degenerate counts: 0 of n gives a Wilson interval from 0 (and n of n one up to 100%); 0 events
+give the exact Poisson interval 0 to 3.69 events; one event 0.025 to 5.57. A denominator of 0,
+a numerator above its denominator, or a missing count gives no interval (NaN), and the
+comparison falls back to the point values, saying so; a missing value or comparator is "not
+comparable", with the reason in ``method``.
 """
 
 from __future__ import annotations
@@ -170,6 +176,22 @@ def compare(value, lower, upper, comparator, polarity) -> np.ndarray:
     return out
 
 
+def not_comparable_reason(value, comparator, polarity) -> np.ndarray:
+    """Why :func:`compare` says "not comparable", in words ("" where it does not)."""
+    v = np.asarray(value, dtype="float64")
+    c = np.asarray(comparator, dtype="float64")
+    pol = np.asarray(polarity, dtype=object)
+    return np.select(
+        [np.isnan(v), np.isnan(c), ~np.isin(pol, ["high", "low"])],
+        [
+            "not comparable: no value",
+            "not comparable: no published comparator",
+            "not comparable: no polarity (neither high nor low is good)",
+        ],
+        default="",
+    ).astype(object)
+
+
 def compare_frame(
     frame: pd.DataFrame,
     comparator_column: str,
@@ -193,8 +215,20 @@ def compare_frame(
         confidence,
     )
     status = compare(frame["value"], lower, upper, frame[comparator_column], frame["polarity"])
-    method = np.where(method == "", "point values (no counts for an interval)", method)
-    method = np.where(status == NOT_COMPARABLE, "", method)
+    method = np.where(
+        method == "",
+        np.where(
+            np.isin(np.asarray(frame["unit"], dtype=object), ["percent", "rate_per_10k"]),
+            "point values (no valid counts for an interval)",
+            "point values (no counts for an interval)",
+        ),
+        method,
+    )
+    method = np.where(
+        status == NOT_COMPARABLE,
+        not_comparable_reason(frame["value"], frame[comparator_column], frame["polarity"]),
+        method,
+    )
     return pd.DataFrame(
         {
             f"{comparator_column}_status": status,

@@ -12,7 +12,10 @@ once. It follows ``pymannkendall.original_test`` (Hussain and Mahmud 2019), whic
 
 A series with fewer than ``min_points`` non-missing points is not tested: its p-value is NaN and
 ``mk_note`` says why. With the normal approximation, 5 points is the shortest series that can
-reach p < 0.05 (n = 4 gives at best p = 0.089), hence the default.
+reach p < 0.05 (n = 4 gives at best p = 0.089), hence the default. A series whose points are
+all equal (all zero included) has S = 0 and Var(S) = 0 once ties are corrected for: like
+pymannkendall it is reported as no trend, p = 1, Z = 0, Sen's slope 0, with ``mk_note`` "no
+change over the window".
 
 Caveat shown in the docs: Mann-Kendall assumes independent points. Overlapping rolling windows
 are not independent, so for rolling indicators the caller passes the single-quarter figures.
@@ -189,7 +192,9 @@ def mann_kendall_matrix(mat: np.ndarray, chunk: int = 4096) -> dict[str, np.ndar
             z = np.where(
                 s > 0, (s - 1) / np.sqrt(var_s), np.where(s < 0, (s + 1) / np.sqrt(var_s), 0.0)
             )
-        z = np.where(var_s > 0, z, np.nan)
+        # every point equal (the tie correction takes the whole variance): no trend, as
+        # pymannkendall reports it (S = 0, Z = 0, p = 1; Sen's slope 0)
+        z = np.where(var_s > 0, z, np.where(n >= 2, 0.0, np.nan))
         sl = slice(a, a + chunk)
         out["s"][sl] = s
         out["var_s"][sl] = var_s
@@ -198,6 +203,24 @@ def mann_kendall_matrix(mat: np.ndarray, chunk: int = 4096) -> dict[str, np.ndar
         out["slope"][sl] = _sorted_median(slope, inplace=True)
         out["n"][sl] = n
     return out
+
+
+NO_VALUES = "no values to test"
+NO_CHANGE = "no change over the window"
+
+
+def mk_notes(mk: dict[str, np.ndarray], min_points: int) -> np.ndarray:
+    """Why a Mann-Kendall result is what it is, in words, for every series that is not an
+    ordinary test: ``no values to test`` (every point missing), ``too short to test: 1 point
+    (needs 5)``, ``no change over the window`` (every point equal, zero included: p = 1, S = 0,
+    Sen's slope 0). An ordinary test has no note ("")."""
+    n = mk["n"]
+    count = n.astype(str) + np.where(n == 1, " point", " points")
+    return np.select(
+        [n == 0, n < min_points, (mk["var_s"] == 0) & (mk["s"] == 0)],
+        [NO_VALUES, "too short to test: " + count + f" (needs {min_points})", NO_CHANGE],
+        default="",
+    ).astype(object)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,11 +297,7 @@ def trend_table(
     p = np.where(short, np.nan, mk["p"])
     sig = pd.array(p < st.mk_alpha, dtype="boolean")
     sig[short | np.isnan(p)] = pd.NA
-    note = np.where(
-        short,
-        "too short to test: " + mk["n"].astype(str) + f" points (needs {st.mk_min_points})",
-        "",
-    ).astype(object)
+    note = mk_notes(mk, st.mk_min_points)
     out = index.copy()
     out["trajectory"] = traj
     out["trend_arrow"] = arrow

@@ -16,6 +16,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from pmqa_lib.core.format import RAGS
+
 POLARITIES = ("high", "low")
 UNITS = ("number", "percent", "rate_per_10k", "ratio", "days")
 RESULT_TYPES = ("cumulative", "average", "snapshot")
@@ -32,6 +34,21 @@ REPORTS = ("indicator", "scorecard")
 # The quarter whose return carries an annual indicator's figure: Q4 for financial and calendar
 # years (the year has ended), Q1 for school years (after the summer deadline).
 ANNUAL_DUE_QUARTER = {"financial": 4, "calendar": 4, "school": 1}
+#: the cells of the assurance continuum (section 4.1.2): target met or missed, by trajectory
+CONTINUUM_CELLS = (
+    "met_improving", "met_steady", "met_deteriorating",
+    "missed_improving", "missed_steady", "missed_deteriorating",
+)  # fmt: skip
+#: what a rating sets in motion (section 4.1.2 and 1.1's trigger points), least to most
+TRIGGER_NONE, TRIGGER_WATCH, TRIGGER_ENQUIRY, TRIGGER_AUDIT = (
+    "none", "watch next quarter", "further enquiry", "audit",
+)  # fmt: skip
+TRIGGERS = (TRIGGER_NONE, TRIGGER_WATCH, TRIGGER_ENQUIRY, TRIGGER_AUDIT)
+#: the further-enquiry conditions an indicator's own trigger points can state
+ENQUIRY_RULES = (
+    "rise_on_same_quarter_last_year_percent", "ytd_above_last_year", "rises_in_a_row",
+    "falls_with",
+)  # fmt: skip
 UNIT_LABELS = {
     "number": "number",
     "percent": "%",
@@ -39,6 +56,24 @@ UNIT_LABELS = {
     "ratio": "ratio",
     "days": "days",
 }
+
+
+def counts_a_stock(result_type, rolling_quarters):
+    """Whether an indicator's count is a stock: children on one day, the quarter's last day.
+
+    A ``snapshot`` (section 4.1.3: "a snapshot at a point in time") that does not roll is a
+    count on the last day of the quarter (3.3 children looked after, 4.1 children on a plan,
+    4.5 children in need "at the end of the period"). A rolling snapshot (2.1, 2.4) counts events
+    over its window; its year to date is the latest window, which is why it is a snapshot.
+    Cumulative and average indicators count events or cases over their quarters. Works on
+    scalars and on whole columns (numpy arrays) alike.
+    """
+    import numpy as np
+
+    out = (np.asarray(result_type, dtype=object) == "snapshot") & (
+        np.asarray(rolling_quarters, dtype="float64") == 1
+    )
+    return bool(out) if out.ndim == 0 else out
 
 
 class CatalogueError(ValueError):
@@ -84,6 +119,69 @@ class Thresholds:
     green: float
     red: float
     text: str = ""
+
+
+@dataclass(frozen=True)
+class ContinuumCell:
+    """What one cell of the continuum gives: the RAG and the trigger (section 4.1.2)."""
+
+    rag: str
+    trigger: str
+
+
+@dataclass(frozen=True)
+class FurtherEnquiry:
+    """Conditions on the indicator's own series that trigger further enquiry (its trigger
+    points), whatever its RAG; each is off unless set.
+
+    Attributes
+    ----------
+    rise_on_same_quarter_last_year_percent : float or None
+        The value is more than this many per cent above the same quarter a year earlier
+        (CSCB04: "An increase of more than 10% on the same quarter last year").
+    ytd_above_last_year : bool
+        The year to date is above last year's year to date at the same quarter (CSCB05a).
+    rises_in_a_row : int or None
+        The value has risen this many quarters running (CSCB03: "a rise for two quarters
+        running").
+    falls_with : str
+        The value fell this quarter while this linked indicator's value fell too (CSCB03: "a
+        fall while CSE referrals also fall"); "" when not set.
+    """
+
+    rise_on_same_quarter_last_year_percent: float | None = None
+    ytd_above_last_year: bool = False
+    rises_in_a_row: int | None = None
+    falls_with: str = ""
+
+    @property
+    def any(self) -> bool:
+        return (
+            self.rise_on_same_quarter_last_year_percent is not None
+            or self.ytd_above_last_year
+            or self.rises_in_a_row is not None
+            or bool(self.falls_with)
+        )
+
+
+@dataclass(frozen=True)
+class TriggerPoints:
+    """An indicator's trigger points (section 4.1.3, "Trigger points for exception / further
+    enquiry for this Indicator?").
+
+    ``text`` is the compendium's wording, shown in the report. ``continuum`` holds the cells
+    this indicator sets differently from the framework's default continuum
+    (:data:`pmqa_lib.analytics.assurance.DEFAULT_CONTINUUM`), by cell name
+    (:data:`CONTINUUM_CELLS`); empty when the indicator follows the default. ``further_enquiry``
+    holds conditions on its series that trigger further enquiry.
+    """
+
+    text: str
+    continuum: dict[str, ContinuumCell] = field(default_factory=dict)
+    further_enquiry: FurtherEnquiry = field(default_factory=FurtherEnquiry)
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -138,7 +236,7 @@ class Indicator:
     comparator: Comparator
     thresholds: Thresholds | None
     further_assurance: str
-    trigger_points: str
+    trigger_points: TriggerPoints
     algorithm: Algorithm
     linked: tuple[str, ...]
     how_safer: str
@@ -150,6 +248,11 @@ class Indicator:
     @property
     def unit_label(self) -> str:
         return UNIT_LABELS[self.unit]
+
+    @property
+    def is_stock(self) -> bool:
+        """A count of children on the quarter's last day (:func:`counts_a_stock`)."""
+        return counts_a_stock(self.result_type, self.algorithm.rolling_quarters)
 
     @property
     def high_is_good(self) -> bool:
@@ -231,6 +334,30 @@ class Catalogue:
                     "plausible_max": i.plausible_max,
                 }
             )
+        return pd.DataFrame(rows)
+
+    def trigger_points_frame(self) -> pd.DataFrame:
+        """One row per indicator with its own trigger points, for vectorised joins.
+
+        Columns: indicator; ``<cell>_rag`` and ``<cell>_trigger`` for each continuum cell (""
+        where the indicator follows the default continuum); and the further-enquiry conditions
+        ``enquiry_rise_percent`` (NaN when not set), ``enquiry_ytd_above_last_year``,
+        ``enquiry_rises_in_a_row`` (0 when not set) and ``enquiry_falls_with`` ("").
+        """
+        rows = []
+        for i in self.indicators.values():
+            tp, fe = i.trigger_points, i.trigger_points.further_enquiry
+            row: dict[str, object] = {"indicator": i.ref}
+            for cell in CONTINUUM_CELLS:
+                own = tp.continuum.get(cell)
+                row[f"{cell}_rag"] = own.rag if own else ""
+                row[f"{cell}_trigger"] = own.trigger if own else ""
+            pct = fe.rise_on_same_quarter_last_year_percent
+            row["enquiry_rise_percent"] = float("nan") if pct is None else pct
+            row["enquiry_ytd_above_last_year"] = fe.ytd_above_last_year
+            row["enquiry_rises_in_a_row"] = fe.rises_in_a_row or 0
+            row["enquiry_falls_with"] = fe.falls_with
+            rows.append(row)
         return pd.DataFrame(rows)
 
     def targets_frame(self) -> pd.DataFrame:
@@ -327,6 +454,13 @@ def parse_catalogue(raw: Any, source: Path | None = None) -> Catalogue:
                 raise CatalogueError(
                     f"linked indicator {other!r} does not exist", indicator=ind.ref, field="linked"
                 )
+        other = ind.trigger_points.further_enquiry.falls_with
+        if other and (other not in indicators or other == ind.ref):
+            raise CatalogueError(
+                f"{other!r} is not another indicator of the catalogue",
+                indicator=ind.ref,
+                field="trigger_points.further_enquiry.falls_with",
+            )
     return Catalogue(
         board_name=str(board["name"]),
         board_short_name=str(board["short_name"]),
@@ -373,6 +507,64 @@ def _person(value: Any, ref: str | None, name: str) -> Person:
         raise CatalogueError("needs at least a name", ref, name)
     _check_keys(value, {"name"}, {f.name for f in fields(Person)}, ref, name + ".")
     return Person(**{k: str(v) for k, v in value.items()})
+
+
+def _whole(value: Any, ref: str, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise CatalogueError(f"{value!r} must be a whole number >= {minimum}", ref, name)
+    return value
+
+
+def _trigger_points(value: Any, ref: str) -> TriggerPoints:
+    """The compendium's trigger points: text alone (the default continuum), or a mapping with
+    ``text`` and the structured points that override the default (docs/catalogue.md)."""
+    name = "trigger_points"
+    if isinstance(value, str):
+        return TriggerPoints(value)
+    if not isinstance(value, dict):
+        raise CatalogueError(
+            "must be text, or a mapping with text, continuum and further_enquiry", ref, name
+        )
+    _check_keys(value, {"text"}, {"text", "continuum", "further_enquiry"}, ref, name + ".")
+    cells: dict[str, ContinuumCell] = {}
+    cont = value.get("continuum") or {}
+    if not isinstance(cont, dict):
+        raise CatalogueError(
+            f"must be a mapping of cells ({', '.join(CONTINUUM_CELLS)})", ref, name + ".continuum"
+        )
+    _check_keys(cont, set(), set(CONTINUUM_CELLS), ref, name + ".continuum.")
+    for cell, spec in cont.items():
+        where = f"{name}.continuum.{cell}"
+        if not isinstance(spec, dict):
+            raise CatalogueError("must be a mapping with rag and trigger", ref, where)
+        _check_keys(spec, {"rag", "trigger"}, {"rag", "trigger"}, ref, where + ".")
+        cells[cell] = ContinuumCell(
+            _choice(spec["rag"], RAGS, ref, where + ".rag"),
+            _choice(spec["trigger"], TRIGGERS, ref, where + ".trigger"),
+        )
+    fe_raw = value.get("further_enquiry") or {}
+    where = name + ".further_enquiry"
+    if not isinstance(fe_raw, dict):
+        raise CatalogueError(f"must be a mapping of conditions ({', '.join(ENQUIRY_RULES)})",
+                             ref, where)  # fmt: skip
+    _check_keys(fe_raw, set(), set(ENQUIRY_RULES), ref, where + ".")
+    pct = fe_raw.get("rise_on_same_quarter_last_year_percent")
+    if pct is not None:
+        pct = _number(pct, ref, where + ".rise_on_same_quarter_last_year_percent")
+        if pct < 0:
+            raise CatalogueError(
+                f"{pct:g} must be a percentage >= 0", ref,
+                where + ".rise_on_same_quarter_last_year_percent",
+            )  # fmt: skip
+    ytd = fe_raw.get("ytd_above_last_year", False)
+    if not isinstance(ytd, bool):
+        raise CatalogueError(f"{ytd!r} must be true or false", ref, where + ".ytd_above_last_year")
+    rises = fe_raw.get("rises_in_a_row")
+    if rises is not None:
+        rises = _whole(rises, ref, where + ".rises_in_a_row", 1)
+    falls = fe_raw.get("falls_with")
+    falls = "" if falls is None else str(falls)
+    return TriggerPoints(str(value["text"]), cells, FurtherEnquiry(pct, ytd, rises, falls))
 
 
 def _indicator(entry: Any, agencies: dict[str, Agency]) -> Indicator:
@@ -499,7 +691,7 @@ def _indicator(entry: Any, agencies: dict[str, Agency]) -> Indicator:
         comparator=comparator,
         thresholds=thresholds,
         further_assurance=str(entry["further_assurance"]),
-        trigger_points=str(entry["trigger_points"]),
+        trigger_points=_trigger_points(entry["trigger_points"], ref),
         algorithm=algorithm,
         linked=tuple(str(x) for x in linked),
         how_safer=str(entry["how_safer"]),

@@ -228,9 +228,41 @@ def population_year_for_window(first: Quarter, last: Quarter) -> int:
     The calendar year containing the window's midpoint: a mid-period population, as a
     person-years denominator would use. A single quarter uses its own midpoint; a 4-quarter
     rolling window ending in Q1 (July to June) is centred on 30 December, so it takes the
-    estimate of the year it mostly covers.
+    estimate of the year it mostly covers. A whole financial year (Q1 to Q4, a DfE reporting
+    year ending 31 March) is centred on 30 September of its first calendar year, which is
+    DfE's convention (:func:`dfe_population_year`).
     """
     return midpoint(first.start, last.end).year
+
+
+def population_year(first: Quarter, last: Quarter, stock: bool = False) -> int:
+    """The ONS 0-17 mid-year estimate a rate per 10,000 divides by: the one rule.
+
+    Parameters
+    ----------
+    first, last : Quarter
+        The quarters the count covers (``first == last`` for one quarter or a stock).
+    stock : bool
+        True for a count of children on one day, the last day of ``last`` (a snapshot: children
+        on a plan, looked after, in need at the quarter end); False for a count of events over
+        the window (referrals, assessments started).
+
+    Returns
+    -------
+    int
+        * a stock: DfE's population for the reporting year that holds the day,
+          ``dfe_population_year(last.dfe_year)`` = mid-``last.fy``. At 31 March this is how DfE
+          publishes its rates at 31 March (Calderdale's 205 child protection plans at 31 March
+          2015 / 45,585, mid-2014, = 45.0 per 10,000); at 30 June, 30 September and 31 December
+          it is the estimate of the calendar year holding the day, as before.
+        * a count over a window: :func:`population_year_for_window` (the window's midpoint). A
+          year ending 31 March gives DfE's mid-(year - 1); a rolling window ending in another
+          quarter, which DfE does not publish, keeps the midpoint rule (Appendix 1's 1.1: 55.1 on
+          mid-2014 in Q1 2015/16, 65.0 on mid-2015 in Q2).
+    """
+    if stock:
+        return dfe_population_year(last.dfe_year)
+    return population_year_for_window(first, last)
 
 
 # ---------------------------------------------------------------------------------------

@@ -186,15 +186,18 @@ def exceptions(inputs: ReportInputs) -> str:
         body = "<p>No indicator is Amber or Red, and every lead officer's RAG agrees with the computed one.</p>"
     else:
         body = (
-            "<p>Every Amber and Red indicator with its trigger and what happens next, and every "
+            "<p>Every Amber and Red indicator with its trigger and what happens next, every "
             "indicator where the lead officer's proposed RAG differs from the computed one "
-            "(for the Performance Management sub-group to scrutinise, section 4.1.2).</p>"
+            "(for the Performance Management sub-group to scrutinise, section 4.1.2), and every "
+            "indicator whose own trigger point calls for further enquiry. The continuum (target "
+            "met or missed, and the trajectory) decides the RAG; the value band beside it is "
+            "where the value falls in the RAG thresholds.</p>"
             + html_blocks.table(
                 df,
-                rag_columns=("RAG (computed)", "RAG (lead officer)"),
+                rag_columns=("RAG (computed)", "Value band", "RAG (lead officer)"),
                 row_header="Reference",
                 css_class="data exceptions",
-                col_widths=[11, 19, 11, 11, 12, 17, 9, 17],
+                col_widths=[10, 18, 10, 10, 9, 10, 16, 9, 15],
             )
         )
     return html_blocks.section(
@@ -202,18 +205,26 @@ def exceptions(inputs: ReportInputs) -> str:
     )
 
 
-def _page_header(ind: Indicator, inputs: ReportInputs, rag: object) -> str:
+def _page_header(ind: Indicator, inputs: ReportInputs, rag: object, band: object = None) -> str:
     ag = inputs.catalogue.agencies.get(ind.agency)
     partner = (ag.short_name or ag.name) if ag else ind.agency
     return (
         '<div class="page-header">'
         f"<div>Theme: <strong>{esc(ind.theme)}</strong> &nbsp; Focus area: <strong>{esc(ind.focus_area)}</strong></div>"
         f"<h3>{esc(ind.ref)} {esc(ind.agency)} - {esc(ind.name)}</h3>"
-        f"<div>Current status: {html_blocks.rag_badge(rag)}</div>"
+        f"<div>Current status: {html_blocks.rag_badge(rag)}{_band_text(band)}</div>"
         f"<div>Lead officer: {esc(ind.lead_officer.name)} &nbsp; Partner: {esc(partner)} &nbsp; "
         f"Email: {esc(ind.lead_officer.email) or 'not given'}</div>"
         "</div>"
     )
+
+
+def _band_text(band: object) -> str:
+    """The value's band beside the RAG (the continuum decides the RAG; the band says how far
+    from the target the value is)."""
+    if not isinstance(band, str) or not band:
+        return ""
+    return f" &nbsp; Value band: {html_blocks.rag_badge(band)}"
 
 
 def _algorithm(ind: Indicator) -> str:
@@ -273,7 +284,7 @@ def indicator_page(
         rag = tables.no_data_text(status)
     parts = [
         f'<section class="indicator-page" id="{html_blocks.anchor_id(main.ref)}">',
-        _page_header(main, inputs, rag),
+        _page_header(main, inputs, rag, arow.get("band") if arow is not None else None),
     ]
     for ref in refs:
         ind = cat[ref]

@@ -35,7 +35,7 @@ def header(inputs: ReportInputs, ind: Indicator) -> str:
         f'<section class="cover short"><div class="board">{esc(inputs.board_name)}</div>'
         f"<h1>Drill-down: {esc(ind.ref)} {esc(ind.name)}</h1>"
         f'<div class="period">{esc(inputs.quarter.long_label)}</div>'
-        + board_pages._page_header(ind, inputs, rag)
+        + board_pages._page_header(ind, inputs, rag, arow.get("band") if arow is not None else None)
         + '<div class="narrative"><h4>What the data say</h4>'
         + "".join(f"<p>{esc(s)}</p>" for s in narrative.sentences(f))
         + "</div>"
@@ -43,7 +43,7 @@ def header(inputs: ReportInputs, ind: Indicator) -> str:
             [
                 ("What good looks like", ind.what_good_looks_like),
                 ("Further assurance", ind.further_assurance),
-                ("Trigger points", ind.trigger_points),
+                ("Trigger points", ind.trigger_points.text),
                 ("Comparator", f"{ind.comparator.type}: {ind.comparator.source}"),
             ]
         )
@@ -215,6 +215,12 @@ def rag_history_table(inputs: ReportInputs, ind: Indicator) -> pd.DataFrame:
         p: (r if isinstance(r, str) and r else "not rated")
         for p, r in zip(h["period"].astype(str), h["rag"], strict=True)
     }
+    bands: dict[str, str] = {}
+    if "band" in h:  # the thresholds' band, shown beside the RAG the continuum decided
+        bands = {
+            p: (b if isinstance(b, str) and b else "none")
+            for p, b in zip(h["period"].astype(str), h["band"], strict=True)
+        }
     obs = inputs.observations
     o = obs[obs["indicator"] == ind.ref] if not obs.empty else obs
     o = o[o["period"].astype(str).str.match(r"^\d{4}Q[1-4]$")] if len(o) else o
@@ -227,6 +233,7 @@ def rag_history_table(inputs: ReportInputs, ind: Indicator) -> pd.DataFrame:
     return pd.DataFrame({
         "Quarter": [Quarter.parse(p).label for p in periods],
         "RAG (computed)": [computed.get(p, "not assessed") for p in periods],
+        "Value band": [bands.get(p, "not assessed") for p in periods],
         "RAG (lead officer)": [get(p, "proposed_rag") or "none" for p in periods],
         "Status": [get(p, "status") for p in periods],
         "Commentary": [get(p, "commentary") for p in periods],
@@ -244,7 +251,9 @@ def commentary_history(inputs: ReportInputs, ind: Indicator) -> str:
     return html_blocks.section(
         "Commentary and RAG history",
         html_blocks.table(
-            df, rag_columns=("RAG (computed)", "RAG (lead officer)"), row_header="Quarter"
+            df,
+            rag_columns=("RAG (computed)", "Value band", "RAG (lead officer)"),
+            row_header="Quarter",
         ),
     )
 

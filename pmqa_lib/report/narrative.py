@@ -20,7 +20,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from pmqa_lib.analytics.trend import DETERIORATING, IMPROVING, STEADY
+from pmqa_lib.analytics.trend import DETERIORATING, IMPROVING, NO_CHANGE, STEADY
 from pmqa_lib.core.catalogue import Catalogue
 from pmqa_lib.core.format import format_number, no_data_text
 from pmqa_lib.core.periods import Quarter
@@ -270,6 +270,8 @@ def significance_sentence(f: pd.Series) -> str:
     if _missing(pval):
         return f"The series is too short to test for a statistically significant trend ({n_text})."
     p_text = format_p(float(pval))
+    if f.get("mk_note") == NO_CHANGE:  # every point equal: p = 1 by the tie correction
+        return f"Over {n_text} the figure has not changed, so there is no trend (Mann-Kendall, {p_text})."
     if not bool(_bool(f.get("trend_significant"))):
         return (
             f"Over {n_text} there is no statistically significant trend (Mann-Kendall, {p_text})."
@@ -372,7 +374,11 @@ def _rag(f: pd.Series) -> str:
             text += " The lead officer's proposed RAG agrees."
     trig, nxt = f.get("trigger"), f.get("next_step")
     if not _missing(nxt):  # "Amber: watch next quarter." -> "watch next quarter."
-        nxt = re.sub(r"^(?:Amber|Red|Green|Assured|Exception|Watch|No data): ", "", str(nxt))
+        nxt = re.sub(
+            r"^(?:Amber|Red|Green|Assured|Exception|Not assured|Further enquiry|No data): ",
+            "",
+            str(nxt),
+        )
         nxt = nxt[:1].upper() + nxt[1:]
     trig = "" if _missing(trig) or str(trig).strip().lower() in ("none", "no data") else str(trig)
     if trig:

@@ -14,7 +14,13 @@ import math
 import numpy as np
 import pandas as pd
 
-from pmqa_lib.core.catalogue import ANNUAL_DUE_QUARTER, Catalogue, Indicator
+from pmqa_lib.core.catalogue import (
+    ANNUAL_DUE_QUARTER,
+    TRIGGER_AUDIT,
+    TRIGGER_ENQUIRY,
+    Catalogue,
+    Indicator,
+)
 from pmqa_lib.core.format import NO_DATA, RAGS, format_number, no_data_text
 from pmqa_lib.core.periods import (
     Quarter,
@@ -351,13 +357,16 @@ def annual_year_cells(
 
 
 def exception_report(assurance: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """Every Amber and Red indicator with its trigger and next step, and every disagreement
-    between the lead officer's proposed RAG and the computed one."""
+    """Every Amber and Red indicator with its trigger and next step, every disagreement between
+    the lead officer's proposed RAG and the computed one, and every indicator whose own trigger
+    point is met although it is not rated. The value's band (its RAG thresholds) is shown beside
+    the computed RAG, which the continuum decides (section 4.1.2)."""
     meta = _meta(catalogue)
     a = sort_by_catalogue(assurance, catalogue)
     disagree = a["disagreement"].map(_bool).fillna(False).astype(bool)
     amber_red = a["rag"].isin(["Amber", "Red"])
-    a = a[amber_red | disagree]
+    triggered = a["trigger"].isin([TRIGGER_ENQUIRY, TRIGGER_AUDIT])
+    a = a[amber_red | disagree | triggered]
     disagree = disagree.loc[a.index]
     reasons = []
     for rag, dis, note, lead in zip(
@@ -372,14 +381,18 @@ def exception_report(assurance: pd.DataFrame, catalogue: Catalogue) -> pd.DataFr
         elif dis:
             lead_text = lead if isinstance(lead, str) and lead else "none"
             reasons.append(f"Lead officer proposed {lead_text}; computed {rag}.")
-        else:
+        elif rag in ("Amber", "Red"):
             reasons.append(f"Computed RAG is {rag}.")
+        else:
+            reasons.append("Not rated; its own trigger point is met.")
+    band = a["band"] if "band" in a else pd.Series("", index=a.index)
     return pd.DataFrame(
         {
             "Reference": a["indicator"].to_numpy(),
             "Indicator": a["indicator"].map(meta["name"]).to_numpy(),
             "Lead officer": a["indicator"].map(meta["lead_officer"]).to_numpy(),
-            "RAG (computed)": a["rag"].fillna("not rated").to_numpy(),
+            "RAG (computed)": a["rag"].fillna("").replace("", "not rated").to_numpy(),
+            "Value band": band.fillna("").replace("", "none").to_numpy(),
             "RAG (lead officer)": a["lead_rag"].fillna("none proposed").to_numpy(),
             "Why listed": reasons,
             "Trigger": a["trigger"].fillna("none").replace("", "none").to_numpy(),

@@ -212,14 +212,16 @@ def test_example_drilldown(example_run):
 
 
 def test_drilldown_rag_history_is_computed_for_every_quarter(example_run):
-    """Appendix 1: 1.1 was Amber by the thresholds in Q1 2015/16 (lead officer Green) and Green
-    in Q2; earlier quarters are assessed too, not left as 'not processed'."""
+    """Appendix 1: 1.1 was in the Amber band in Q1 2015/16, missing its target with a steady
+    trajectory, so Red by the continuum (lead officer Green), and Green in Q2; earlier quarters
+    are assessed too, not left as 'not processed'."""
     from pmqa_lib.report import drilldown
 
     paths, _ = example_run
     inputs = load_report_inputs(Q2, paths)
     h = drilldown.rag_history_table(inputs, inputs.catalogue["1.1"]).set_index("Quarter")
-    assert h.loc["Q1 2015/16", "RAG (computed)"] == "Amber"
+    assert h.loc["Q1 2015/16", "RAG (computed)"] == "Red"
+    assert h.loc["Q1 2015/16", "Value band"] == "Amber"  # 45 <= 55.1 < 60, beside the RAG
     assert h.loc["Q2 2015/16", "RAG (computed)"] == "Green"
     assert not h["RAG (computed)"].isin(["not assessed", "quarter not processed"]).any()
 

@@ -151,13 +151,21 @@ def _process(tmp, quarter: str, monkeypatch) -> pd.DataFrame:
 
 
 def test_2015Q1_lead_officer_green_at_55_1_is_a_disagreement(tmp_path, monkeypatch):
-    """Appendix 1: the lead officer rated 1.1 Green in Q1 at 55.1 against a target of 60; by the
-    thresholds of section 4.1.3 (60+ Green, 45-60 Amber) the computed RAG is Amber."""
+    """Appendix 1: the lead officer rated 1.1 Green in Q1 at 55.1 against a target of 60. By
+    the thresholds of section 4.1.3 (60+ Green, 45-60 Amber) the value is in the Amber band;
+    the target is missed and the trajectory steady, so the continuum (and 1.1's own trigger
+    points) make the computed RAG Red, with further enquiry."""
     shutil.copytree(PROJECT_ROOT / "data" / "raw", tmp_path / "data" / "raw")
     a = _process(tmp_path, "2015Q1", monkeypatch).set_index("indicator")
     row = a.loc["1.1"]
     assert row["display_value"] == "55.1"
-    assert (row["band"], row["rag"], row["lead_rag"]) == ("Amber", "Amber", "Green")
+    assert (row["band"], row["trajectory"], row["rag"], row["lead_rag"]) == (
+        "Amber",
+        "steady",
+        "Red",
+        "Green",
+    )
+    assert row["trigger"] == "further enquiry"
     assert str(row["disagreement"]).lower() == "true"
 
 

@@ -38,15 +38,20 @@ def test_history_agrees_with_run_for_this_and_last_quarter(inputs):
 
 
 def test_history_of_1_1_matches_appendix_1(inputs):
-    """Q1 2015/16: 55.1, Amber band, lead officer Green (a disagreement); Q2: 65.0, Green."""
+    """Q1 2015/16: 55.1 in the Amber band, target 60 missed and the trajectory steady: Red by
+    the continuum (1.1's own trigger points: "missed and steady ... RAG of Red with further
+    enquiry"); the lead officer's Green is a disagreement. Q2: 65.0, Green (Appendix 1)."""
     obs, cat, pops, comps = inputs
     h = analytics.rag_history(obs, cat, pops, comps, Q2, first="2015Q1")
     assert sorted(h["period"].unique()) == ["2015Q1", "2015Q2"]
     h = h[h["indicator"] == "1.1"].set_index("period")
-    assert h.loc["2015Q1", ["display_value", "rag", "lead_rag"]].tolist() == [
+    assert h.loc["2015Q1", ["display_value", "band", "trajectory", "rag", "lead_rag"]].tolist() == [
         "55.1",
         "Amber",
+        "steady",
+        "Red",
         "Green",
     ]
+    assert h.loc["2015Q1", "trigger"] == "further enquiry"
     assert bool(h.loc["2015Q1", "disagreement"])
     assert h.loc["2015Q2", ["display_value", "rag"]].tolist() == ["65.0", "Green"]

@@ -120,6 +120,26 @@ def test_3_1_adoption_red_above_426():
         assert "(426)" in r[q]["commentary"] and "legacy cases" in r[q]["commentary"]
 
 
+def test_3_1_year_to_date_and_annual_pool_days_over_children():
+    """An average over children, not over quarters (catalogue 3.1; DfE adoption scorecard A1)."""
+    days = series("CMBC", "3.1", "numerator")
+    children = series("CMBC", "3.1", "denominator")
+
+    def pooled(quarters: list[str]) -> float:
+        return sum(days[q] for q in quarters) / sum(children[q] for q in quarters)
+
+    # 2015/16 to Q2: (1,094 + 1,563) / (2 + 3) = 2,657 / 5 = 531.4 -> 531 (the mean of the
+    # quarterly averages, (547 + 521) / 2 = 534, is what the code showed before issue 11)
+    assert rnd(pooled(["2015Q1", "2015Q2"]), 0) == 531
+    # 2014/15: (2,279 + 3,028 + 2,444 + 3,166) / (4 + 6 + 5 + 7) = 10,917 / 22 = 496.2 -> 496
+    # (the mean of the four quarterly averages was 503.9 -> 504)
+    assert sum(days[f"2014Q{k}"] for k in range(1, 5)) == 10917
+    assert sum(children[f"2014Q{k}"] for k in range(1, 5)) == 22
+    assert rnd(pooled([f"2014Q{k}" for k in range(1, 5)]), 0) == 496
+    # 2013/14: (3,504 + 4,170 + 2,753 + 1,555) / (6 + 6 + 5 + 3) = 11,982 / 20 = 599.1 -> 599
+    assert rnd(pooled([f"2013Q{k}" for k in range(1, 5)]), 0) == 599
+
+
 @pytest.mark.parametrize(
     ("ref", "kind", "result_1415", "q1", "q2", "ytd"),
     [

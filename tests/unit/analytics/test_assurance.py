@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from pmqa_lib.analytics.assessment import ASSURANCE_COLUMNS, analyse_quarter, comparator_values
-from pmqa_lib.analytics.assurance import continuum, reconcile, trigger, value_band
+from pmqa_lib.analytics.assurance import (
+    assess,
+    further_enquiry,
+    raise_to_enquiry,
+    reconcile,
+    target_axis,
+    value_band,
+)
 from pmqa_lib.core.catalogue import parse_catalogue
 from pmqa_lib.core.periods import Quarter
 
@@ -46,36 +55,165 @@ def test_value_band_from_target_then_comparator():
     assert list(got) == ["Green", "Red", "Green", "Red", ""]
 
 
-@pytest.mark.parametrize(
-    ("band", "trajectory", "assurance", "rag"),
-    [
-        ("Green", "improving", "Safe (Assured)", "Green"),
-        ("Green", "steady", "Safe (Assured)", "Green"),
-        ("Green", "deteriorating", "Trigger exception", "Amber"),
-        ("Red", "improving", "Trigger exception", "Amber"),
-        ("Red", "deteriorating", "Unsafe (Not assured)", "Red"),
-        ("Red", "steady", "Unsafe (Not assured)", "Red"),
-        ("Amber", "improving", "Watch", "Amber"),
-        ("Amber", "deteriorating", "Watch", "Amber"),
-        ("Green", "insufficient data", "Safe (Assured)", "Green"),
-        ("", "steady", "", ""),
-    ],
-)
-def test_continuum(band, trajectory, assurance, rag):
-    a, r = continuum([band], [trajectory])
-    assert (a[0], r[0]) == (assurance, rag)
+# -------------------------------------------------------------------------------------------------
+# The continuum (section 4.1.2; 1.1's trigger points; DESIGN.md Assurance 3 and 4)
+
+# each cell: (trajectory, target met?, RAG, assurance, trigger)
+CELLS = {
+    "met_improving": ("improving", True, "Green", "Safe (Assured)", "none"),
+    "met_steady": ("steady", True, "Green", "Safe (Assured)", "none"),
+    "met_deteriorating": ("deteriorating", True, "Amber", "Trigger exception",
+                          "watch next quarter"),
+    "missed_improving": ("improving", False, "Amber", "Trigger exception", "watch next quarter"),
+    "missed_steady": ("steady", False, "Red", "Unsafe (Not assured)", "further enquiry"),
+    "missed_deteriorating": ("deteriorating", False, "Red", "Unsafe (Not assured)", "audit"),
+}  # fmt: skip
+# an indicator's own cell, different from the default: a default Green becomes Amber / watch,
+# an Amber becomes Red / further enquiry, a Red becomes Amber / watch
+OWN = {"Green": ("Amber", "watch next quarter"), "Amber": ("Red", "further enquiry"),
+       "Red": ("Amber", "watch next quarter")}  # fmt: skip
 
 
-def test_triggers_follow_section_4_1_2_examples():
-    got = trigger(
-        ["Amber", "Red", "Red", "Green", "Red"],
-        pd.array([False, False, False, True, pd.NA], dtype="boolean"),
-        ["steady", "deteriorating", "steady", "improving", "deteriorating"],
+def _cell_frame(cell: str, polarity: str, own: dict | None = None) -> pd.DataFrame:
+    """One 1.1-like row (target 60, thresholds 60 / 45 high is good, 60 / 75 low is good) in the
+    given cell: met is 65 (high) or 55 (low), missed 55 (high) or 65 (low)."""
+    trajectory, met, *_ = CELLS[cell]
+    value = {("high", True): 65.0, ("high", False): 55.0, ("low", True): 55.0,
+             ("low", False): 65.0}[(polarity, met)]  # fmt: skip
+    row = {
+        "value": value, "polarity": polarity, "green": 60.0,
+        "red": 45.0 if polarity == "high" else 75.0, "target": 60.0,
+        "target_met": met, "trajectory": trajectory, "status": "ok",
+        "display_value": f"{value:.1f}", "precision": 1, "lead_rag": "",
+    }  # fmt: skip
+    for c, (rag, trig) in (own or {}).items():
+        row[f"{c}_rag"], row[f"{c}_trigger"] = rag, trig
+    return pd.DataFrame([row])
+
+
+@pytest.mark.parametrize("polarity", ["high", "low"])
+@pytest.mark.parametrize("cell", list(CELLS))
+def test_continuum_cell_default(cell, polarity):
+    _, met, rag, assurance, trig = CELLS[cell]
+    out = assess(_cell_frame(cell, polarity)).iloc[0]
+    assert out["continuum_cell"] == cell
+    assert bool(out["band"] == "Green") == met  # 65 / 55 against 60: in or out of the Green band
+    assert (out["rag"], out["assurance"], out["trigger"]) == (rag, assurance, trig)
+
+
+@pytest.mark.parametrize("polarity", ["high", "low"])
+@pytest.mark.parametrize("cell", list(CELLS))
+def test_continuum_cell_with_the_indicators_own_trigger_points(cell, polarity):
+    default_rag = CELLS[cell][2]
+    own_rag, own_trig = OWN[default_rag]
+    out = assess(_cell_frame(cell, polarity, {cell: (own_rag, own_trig)})).iloc[0]
+    assert (out["rag"], out["trigger"]) == (own_rag, own_trig)
+    assert out["assurance"] == {"Green": "Safe (Assured)", "Amber": "Trigger exception",
+                                "Red": "Unsafe (Not assured)"}[own_rag]  # fmt: skip
+    assert "(this indicator's own trigger points)" in out["next_step"]
+    # own points for every OTHER cell leave this one at the default
+    others = {c: OWN[CELLS[c][2]] for c in CELLS if c != cell}
+    out = assess(_cell_frame(cell, polarity, others)).iloc[0]
+    assert (out["rag"], out["trigger"]) == (CELLS[cell][2], CELLS[cell][4])
+
+
+def test_unknown_trajectory_counts_as_steady_and_says_so():
+    out = assess(_cell_frame("missed_steady", "high").assign(trajectory="insufficient data"))
+    row = out.iloc[0]
+    assert (row["continuum_cell"], row["rag"], row["trigger"]) == (
+        "missed_steady",
+        "Red",
+        "further enquiry",
     )
-    # Amber with missed target -> watch; Red, missed, downward -> audit; Red steady -> watch;
-    # Green -> none; Red with unknown target -> not an audit on a guess -> watch
-    assert list(got) == ["watch next quarter", "audit", "watch next quarter", "none",
-                         "watch next quarter"]  # fmt: skip
+    assert row["next_step"].endswith("The trajectory is not yet known (too few points).")
+
+
+def test_target_axis_falls_back_to_the_comparator_then_the_thresholds():
+    met, basis = target_axis(
+        pd.array([True, False, pd.NA, pd.NA, pd.NA, pd.NA], dtype="boolean"),
+        ["worse", "better", "similar", "worse", "not comparable", "not comparable"],
+        ["Red", "Green", "Red", "Green", "Amber", ""],
+    )
+    # a target decides where there is one, whatever the comparator; then "better or equal to
+    # the comparator" (similar counts as equal); then the Green band of the thresholds
+    assert list(met[:5]) == [1.0, 0.0, 1.0, 0.0, 0.0] and np.isnan(met[5])
+    assert list(basis) == ["target", "target", "comparator", "comparator", "thresholds", ""]
+
+
+def test_no_target_comparator_or_thresholds_is_not_rated():
+    out = assess(_cell_frame("met_steady", "high").assign(
+        green=np.nan, red=np.nan, target=np.nan, target_met=pd.NA)).iloc[0]  # fmt: skip
+    assert (out["rag"], out["assurance"], out["trigger"]) == ("", "", "none")
+    assert out["next_step"].startswith("Cannot be rated")
+
+
+def test_band_is_kept_beside_a_rag_the_continuum_moved():
+    # 1.1 in Q1 2015/16: 55.1 against 60, in the 45-60 band: Amber band; missed and steady: Red
+    out = assess(_cell_frame("missed_steady", "high").assign(value=55.06)).iloc[0]
+    assert (out["band"], out["rag"]) == ("Amber", "Red")
+    # 40 is below the red boundary 45: Red band, but improving: Amber RAG
+    out = assess(_cell_frame("missed_improving", "high").assign(value=40.0)).iloc[0]
+    assert (out["band"], out["rag"]) == ("Red", "Amber")
+
+
+def test_further_enquiry_raises_the_trigger_but_not_the_rag_and_never_lowers_an_audit():
+    assert list(raise_to_enquiry(["none", "watch next quarter", "audit", "further enquiry"],
+                                 [True, True, True, False])) == [
+        "further enquiry", "further enquiry", "audit", "further enquiry"]  # fmt: skip
+    frame = _cell_frame("met_improving", "high").assign(
+        enquiry=True, enquiry_reason="401 is 24.1% above Q2 2014/15 (323), more than 10%"
+    )
+    out = assess(frame).iloc[0]
+    assert (out["rag"], out["trigger"]) == ("Green", "further enquiry")
+    assert out["next_step"] == (
+        "Assured: no action beyond routine monitoring. Further enquiry (the indicator's own "
+        "trigger point): 401 is 24.1% above Q2 2014/15 (323), more than 10%."
+    )
+
+
+def _enquiry_frame(**cols) -> pd.DataFrame:
+    """Rows for :func:`further_enquiry`: lists are columns, scalars repeat on every row."""
+    base = {"precision": 0, "enquiry_rise_percent": np.nan, "enquiry_ytd_above_last_year": False,
+            "enquiry_rises_in_a_row": 0, "enquiry_falls_with": ""}  # fmt: skip
+    base.update(cols)
+    n = max(len(v) for v in base.values() if isinstance(v, list))
+    return pd.DataFrame({k: v if isinstance(v, list) else [v] * n for k, v in base.items()})
+
+
+def test_further_enquiry_rise_on_the_same_quarter_last_year():
+    # CSCB04 in Q2 2015/16: 401 against 323 in Q2 2014/15: (401 - 323) / 323 = 24.15% > 10%
+    f = _enquiry_frame(value=[401.0, 350.0, 401.0], value_year_ago=[323.0, 323.0, np.nan],
+                       label_year_ago="Q2 2014/15", enquiry_rise_percent=10.0)  # fmt: skip
+    met, why = further_enquiry(f)
+    # 350 is 8.4% above 323: not more than 10%; a missing year-ago value never triggers
+    assert list(met) == [True, False, False]
+    assert why[0] == "401 is 24.1% above Q2 2014/15 (323), more than 10%"
+
+
+def test_further_enquiry_year_to_date_above_last_year():
+    # CSCB05a in Q2 2015/16: 7 + 30 = 37 so far against 6 at Q2 2014/15 (collection began then)
+    f = _enquiry_frame(value=[30.0, 30.0, 30.0], ytd=[37.0, 6.0, 37.0],
+                       ytd_year_ago=[6.0, 6.0, np.nan], label_year_ago="Q2 2014/15",
+                       enquiry_ytd_above_last_year=True)  # fmt: skip
+    met, why = further_enquiry(f)
+    assert list(met) == [True, False, False]  # equal is not above; missing is not known
+    assert (
+        why[0] == "the year to date, 37, is above last year's at the same point (6 at Q2 2014/15)"
+    )
+
+
+def test_further_enquiry_rises_in_a_row_and_falls_with_a_linked_indicator():
+    # CSCB03: a rise for two quarters running (7 -> 8 -> 9), or a fall while CSCB01 falls
+    f = _enquiry_frame(value=[9.0, 9.0, 8.0, 8.0], value_lag_1=[8.0, 9.0, 9.0, 9.0],
+                       value_lag_2=[7.0, 7.0, 9.0, 9.0], enquiry_rises_in_a_row=2,
+                       enquiry_falls_with="CSCB01", linked_value=[40.0, 40.0, 42.0, 44.0],
+                       linked_lag_1=[38.0, 38.0, 43.0, 43.0], linked_precision=0)  # fmt: skip
+    met, why = further_enquiry(f)
+    # 7 -> 8 -> 9 rose twice; 7 -> 9 -> 9 did not (equal is not a rise); 9 -> 8 fell while
+    # CSCB01 fell 43 -> 42; 9 -> 8 while CSCB01 rose 43 -> 44 does not trigger
+    assert list(met) == [True, False, True, False]
+    assert why[0] == "it rose for 2 quarters running (from 7 to 8 to 9)"
+    assert why[2] == "it fell from 9 to 8 while CSCB01 also fell, from 43 to 42"
 
 
 def test_reconcile_flags_and_explains():
@@ -90,13 +228,20 @@ def test_reconcile_flags_and_explains():
 def test_reconcile_names_the_trajectory_when_the_continuum_moved_the_rag():
     # 4.5 in the shipped example: 300.1 per 10,000, low is good, target 330: Green band, but
     # deteriorating -> Trigger exception, Amber; the lead officer proposed Green
-    dis, note = reconcile(["Amber"], ["Green"], ["300.1"], ["Green"], [330.0], [1],
-                          ["deteriorating"])  # fmt: skip
-    assert bool(dis[0])
+    dis, note = reconcile(["Amber", "Red"], ["Green", "Green"], ["300.1", "55.1"],
+                          ["Green", "Amber"], [330.0, 60.0], [1, 1],
+                          ["deteriorating", "steady"])  # fmt: skip
+    assert bool(dis[0]) and bool(dis[1])
     assert note[0] == (
         "Lead officer proposed Green; computed Amber: 300.1 is in the Green band against a target "
         "of 330.0, but the trajectory is deteriorating. For the Performance Management sub-group "
         "to agree."
+    )
+    # 1.1 in Q1 2015/16: Amber band, missed and steady -> Red
+    assert note[1] == (
+        "Lead officer proposed Green; computed Red: 55.1 is in the Amber band against a target "
+        "of 60.0, and the trajectory is steady. For the Performance Management sub-group to "
+        "agree."
     )
 
 
@@ -169,7 +314,7 @@ def test_run_2015q2_is_green_and_agrees_with_lead_officer():
     assert row["rag"] == "Green"
     assert row["lead_rag"] == "Green"
     assert not row["disagreement"]
-    assert row["previous_rag"] == "Amber"  # 2015Q1: 55.1 in the Amber band
+    assert row["previous_rag"] == "Red"  # 2015Q1: 55.1 misses 60, no trajectory yet: Red
     assert row["trigger"] == "none"
     # the indicator with no data at all is listed as missing, not dropped
     miss = assurance.set_index("indicator").loc["2.5"]
@@ -184,13 +329,30 @@ def test_run_2015q1_flags_the_lead_officers_green_as_a_disagreement():
     row = assurance.set_index("indicator").loc["1.1"]
     assert row["display_value"] == "55.1"  # 251 / 45,585 x 10,000
     assert not row["target_met"]  # 55.1 < 60
-    assert row["band"] == "Amber"  # 45 <= 55.1 < 60: Amber stays Amber
-    assert row["rag"] == "Amber"
-    assert row["assurance"] == "Watch"
-    assert row["trigger"] == "watch next quarter"
+    assert row["band"] == "Amber"  # 45 <= 55.1 < 60: shown beside the RAG
+    # the first complete window: no trajectory yet, counted as steady; missed and steady is Red
+    # with further enquiry (1.1's own trigger points, section 4.1.3)
+    assert row["trajectory"] == "insufficient data"
+    assert (row["rag"], row["assurance"]) == ("Red", "Unsafe (Not assured)")
+    assert row["trigger"] == "further enquiry"
     assert row["lead_rag"] == "Green"
     assert row["disagreement"]
-    assert "proposed Green; computed Amber" in row["disagreement_note"]
+    assert "proposed Green; computed Red: 55.1 is in the Amber band" in row["disagreement_note"]
+
+
+def test_run_applies_the_indicators_own_continuum_from_the_catalogue():
+    raw = copy.deepcopy(CATALOGUE)
+    raw["indicators"][0]["trigger_points"] = {
+        "text": "Missed but steady is watched for a quarter before further enquiry.",
+        "continuum": {"missed_steady": {"rag": "Amber", "trigger": "watch next quarter"}},
+    }
+    _, assurance = analyse_quarter(observations(), parse_catalogue(raw), POPS, None, "2015Q1")
+    row = assurance.set_index("indicator").loc["1.1"]
+    assert (row["band"], row["rag"], row["trigger"]) == ("Amber", "Amber", "watch next quarter")
+    assert row["next_step"].startswith(
+        "Exception: off target and not improving (this indicator's own trigger points); watch "
+        "next quarter."
+    )
 
 
 def test_run_ignores_periods_after_the_quarter():
@@ -235,10 +397,11 @@ def test_quarter_without_value_shows_no_trend_or_spc_from_older_points():
     assert row["status"] == "rejected"
     assert row["display_value"] == "no data: return rejected"
     assert row["trajectory"] == "insufficient data"
-    assert row["spc_variation"] == "" and np.isnan(row["mk_p_value"])
+    assert row["spc_variation"] == "not assessed" and np.isnan(row["mk_p_value"])
+    assert row["spc_warning"] == row["mk_note"] == "no value this quarter"
     assert row["rag"] == "" and row["trigger"] == "none"
     assert row["next_step"].startswith("No data: the return was rejected")
-    assert row["previous_rag"] == "Amber"
+    assert row["previous_rag"] == "Red"  # 2015Q1: 55.1 misses 60, no trajectory yet: Red
 
 
 # -------------------------------------------------------------------------------------------------
@@ -329,9 +492,13 @@ def test_annual_outside_due_quarter_carries_latest_result():
     assert c["status"] == "ok" and c["display_value"] == "88.5"
     assert c["result_label"] == "calendar 2014" and c["next_due"] == "Q4 2015/16"
     # two annual points 76.92 -> 88.46: +11.54 on a median of 82.69 (14%): improving
+    # 88.5 misses 95 but is improving: Trigger exception, Amber (section 4.1.2)
     assert c["trajectory"] == "improving" and c["band"] == "Amber" and c["rag"] == "Amber"
     assert c["trigger"] == "watch next annual result"
-    assert c["next_step"] == "Amber: watch the next annual result (due in Q4 2015/16)."
+    assert c["next_step"] == (
+        "Exception: off target but improving; watch the next annual result (due in Q4 2015/16) "
+        "to confirm the improvement."
+    )
     assert c["mk_note"] == "too short to test: 2 annual results (needs 5)"
 
 

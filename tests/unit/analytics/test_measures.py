@@ -341,3 +341,157 @@ def test_cumulative_count_missing_a_quarter_is_not_judged_against_its_target():
     a = annual_measures(qm).set_index("period")
     assert a.loc["2015/16", "note"] == "partial year: 2 of 4 quarters"
     assert pd.isna(a.loc["2015/16", "target_met"])
+
+
+# ---------------------------------------------------------------------------------------------
+# DfE's population year for figures DfE also publishes (issue 11)
+
+
+def test_stock_at_31_march_uses_dfe_population_year():
+    # 4.1-like: children on a child protection plan at the quarter end (snapshot, not rolling).
+    # 2014Q4 ends on 31 March 2015: DfE divides by mid-2014, 45,585, not mid-2015:
+    # 200 / 45,585 x 10,000 = 43.874 -> "43.9" (on mid-2015, 45,659: 43.80 -> "43.8").
+    cat = _cat("rate_per_10k", "snapshot", mult=10_000.0, polarity="low", target=44.0)
+    obs = pd.DataFrame(
+        {
+            "indicator": "X",
+            "period": ["2014Q3", "2014Q4", "2015Q1"],
+            "numerator": [195.0, 200.0, 193.0],
+            "status": "ok",
+        }
+    )
+    q = quarterly_measures(obs, cat, POPS).set_index("period")
+    assert q.loc["2014Q4", "population_year"] == 2014
+    assert q.loc["2014Q4", "population"] == 45585
+    assert q.loc["2014Q4", "value"] == pytest.approx(200 / 45585 * 10_000)
+    assert q.loc["2014Q4", "display_value"] == "43.9"
+    # 31 December 2014 and 30 June 2015: the calendar year holding the day, as before
+    assert q.loc["2014Q3", "population_year"] == 2014  # 195 / 45,585
+    assert q.loc["2015Q1", "population_year"] == 2015  # 193 / 45,659
+    assert q.loc["2015Q1", "value"] == pytest.approx(193 / 45659 * 10_000)
+    # the annual figure of a snapshot is Q4's: the same figure DfE publishes for 31 March 2015
+    a = annual_measures(q.reset_index()).set_index("period")
+    assert a.loc["2014/15", "display_value"] == "43.9"
+
+
+def test_rolling_count_over_a_year_ending_31_march_uses_dfe_population_year():
+    # 2.1-like: referrals over the last four quarters (a rolling snapshot counts events, not a
+    # stock). The window ending 2014Q4 is April 2014 to March 2015, DfE 2015: mid-2014.
+    cat = _cat("rate_per_10k", "snapshot", rolling=4, mult=10_000.0, polarity="low")
+    obs = pd.DataFrame(
+        {
+            "indicator": "X",
+            "period": ["2014Q1", "2014Q2", "2014Q3", "2014Q4", "2015Q1"],
+            "numerator": [700.0, 600.0, 800.0, 900.0, 650.0],
+            "status": "ok",
+        }
+    )
+    q = quarterly_measures(obs, cat, POPS).set_index("period")
+    # 3,000 referrals / 45,585 x 10,000 = 658.11
+    assert q.loc["2014Q4", "population_year"] == 2014
+    assert q.loc["2014Q4", "value"] == pytest.approx(3000 / 45585 * 10_000)
+    # July 2014 to June 2015 is centred on 30 December 2014: mid-2014 still (midpoint rule)
+    assert q.loc["2015Q1", "population_year"] == 2014
+
+
+# ---------------------------------------------------------------------------------------------
+# Averages over cases pool their counts (issue 11)
+
+
+def _obs_days() -> pd.DataFrame:
+    # 3.1 as shipped: 2015Q1 1,094 days / 2 children = 547; 2015Q2 1,563 / 3 = 521
+    return pd.DataFrame(
+        {
+            "indicator": "X",
+            "period": ["2015Q1", "2015Q2"],
+            "numerator": [1094.0, 1563.0],
+            "denominator": [2.0, 3.0],
+            "status": "ok",
+        }
+    )
+
+
+def test_average_over_cases_ytd_pools_days_and_children():
+    cat = _cat("days", "average", polarity="low", target=426.0, precision=0)
+    q = quarterly_measures(_obs_days(), cat, None).set_index("period")
+    assert q.loc["2015Q1", "display_value"] == "547" and q.loc["2015Q2", "display_value"] == "521"
+    # (1,094 + 1,563) / (2 + 3) = 2,657 / 5 = 531.4 -> "531"; the mean of 547 and 521 is 534
+    assert q.loc["2015Q2", "ytd"] == pytest.approx(531.4)
+    assert q.loc["2015Q2", "ytd_display"] == "531"
+    a = annual_measures(q.reset_index()).set_index("period")
+    assert a.loc["2015/16", "value"] == pytest.approx(531.4)  # a partial year, pooled too
+
+
+def test_average_percentage_pools_and_average_rate_or_number_takes_the_mean():
+    obs = _obs_pct()  # 30/40, 10/60, 20/100, 40/200
+    q = quarterly_measures(obs, CAT_PCT_CUM.assign(result_type="average"), None)
+    q = q.set_index("period")
+    # an average percentage over cases: (30 + 10) / (40 + 60) = 40.0%, not (75 + 16.7) / 2
+    assert q.loc["2015Q2", "ytd"] == pytest.approx(40.0)
+    # a number: the mean of the quarterly values (no cases to pool)
+    num = pd.DataFrame({"indicator": "X", "period": ["2015Q1", "2015Q2"],
+                        "value": [40.0, 50.0], "status": "ok"})  # fmt: skip
+    qn = quarterly_measures(num, _cat("number", "average"), None).set_index("period")
+    assert qn.loc["2015Q2", "ytd"] == pytest.approx(45.0)
+    # a rate per 10,000 (1.1): the mean of the quarterly rates, Appendix 1's 60.1 (test above)
+
+
+def test_average_with_a_quarter_lacking_counts_falls_back_to_the_mean():
+    # Q1 returned 4,200 days / 10 children = 420; Q2 only the value 380: the pool cannot be
+    # formed without Q2's children, so the YTD is the mean, (420 + 380) / 2 = 400 (not 420)
+    obs = pd.DataFrame(
+        {
+            "indicator": "X",
+            "period": ["2015Q1", "2015Q2"],
+            "numerator": [4200.0, np.nan],
+            "denominator": [10.0, np.nan],
+            "value": [np.nan, 380.0],
+            "status": "ok",
+        }
+    )
+    cat = _cat("days", "average", polarity="low", target=426.0)
+    q = quarterly_measures(obs, cat, None).set_index("period")
+    assert q.loc["2015Q2", "ytd"] == pytest.approx(400.0)
+    a = annual_measures(q.reset_index())
+    assert a["value"].iloc[0] == pytest.approx(400.0)
+
+
+def _average_over_cases() -> list[str]:
+    from pmqa_lib.core.catalogue import load_catalogue
+    from tests.unit.analytics.test_appendix1 import RAW
+
+    cat = load_catalogue(RAW / "reference" / "catalogue.yaml")
+    return [
+        i.ref for i in cat if i.result_type == "average" and i.unit in ("percent", "ratio", "days")
+    ]
+
+
+def test_the_shipped_catalogue_has_an_average_over_cases():
+    assert _average_over_cases() == ["3.1"]  # the list the next test runs over
+
+
+@pytest.mark.parametrize("ref", _average_over_cases())
+def test_every_average_over_cases_pools_on_the_shipped_returns(ref):
+    """The library's YTD and annual figures against sums of the raw returns' counts."""
+    from pmqa_lib.core.catalogue import load_catalogue
+    from tests.unit.analytics.test_appendix1 import RAW, series
+
+    cat = load_catalogue(RAW / "reference" / "catalogue.yaml")
+    ind = cat[ref]
+    num = series(ind.agency, ref, "numerator")
+    den = series(ind.agency, ref, "denominator")
+    obs = pd.DataFrame({"indicator": ref, "period": list(num), "numerator": list(num.values()),
+                        "denominator": [den[p] for p in num], "status": "ok"})  # fmt: skip
+    m = measures_table(obs, cat.to_frame(), None, cat.targets_frame(), until="2015Q2")
+    q = m[m["kind"] == "quarter"].set_index("period")
+    a = m[m["kind"] == "annual"].set_index("period")
+    mult = ind.algorithm.multiplier
+    for fy in (2013, 2014):
+        quarters = [f"{fy}Q{k}" for k in range(1, 5)]
+        want = sum(num[p] for p in quarters) / sum(den[p] for p in quarters) * mult
+        assert a.loc[f"{fy}/{(fy + 1) % 100:02d}", "value"] == pytest.approx(want)
+    want = (num["2015Q1"] + num["2015Q2"]) / (den["2015Q1"] + den["2015Q2"]) * mult
+    assert q.loc["2015Q2", "ytd"] == pytest.approx(want)
+    if ref == "3.1":  # the figures worked by hand in test_appendix1
+        assert q.loc["2015Q2", "ytd_display"] == "531"
+        assert a.loc["2014/15", "display_value"] == "496"

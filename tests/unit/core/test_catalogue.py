@@ -197,6 +197,84 @@ def test_duplicate_reference(raw_yaml):
     _fails(raw, "ref")
 
 
+# ------------------------------------------------------------------------------------------
+# Structured trigger points (section 4.1.3, "Trigger points for exception / further enquiry")
+
+
+def test_shipped_trigger_points_text_and_structure(shipped):
+    # 1.1's trigger points are the framework's default continuum: text only, no own cells
+    tp = shipped["1.1"].trigger_points
+    assert tp.text.startswith("If target is met but trajectory is negative")
+    assert tp.continuum == {} and not tp.further_enquiry.any
+    # the Domestic Abuse partnership's own points (CSCB04, CSCB05a) and the CSE sub-group's
+    fe = shipped["CSCB04"].trigger_points.further_enquiry
+    assert fe.rise_on_same_quarter_last_year_percent == 10.0
+    assert shipped["CSCB05a"].trigger_points.further_enquiry.ytd_above_last_year
+    fe = shipped["CSCB03"].trigger_points.further_enquiry
+    assert (fe.rises_in_a_row, fe.falls_with) == (2, "CSCB01")
+    t = shipped.trigger_points_frame().set_index("indicator")
+    assert t.loc["CSCB04", "enquiry_rise_percent"] == 10.0
+    assert t.loc["1.1", "missed_steady_rag"] == "" and t.loc["1.1", "missed_steady_trigger"] == ""
+
+
+def test_own_continuum_cells_are_parsed(raw_yaml):
+    raw = copy.deepcopy(raw_yaml)
+    _first(raw)["trigger_points"] = {
+        "text": "Missed and steady: watched for a quarter first.",
+        "continuum": {"missed_steady": {"rag": "Amber", "trigger": "watch next quarter"}},
+    }
+    cat = parse_catalogue(raw)
+    cell = cat["1.1"].trigger_points.continuum["missed_steady"]
+    assert (cell.rag, cell.trigger) == ("Amber", "watch next quarter")
+    row = cat.trigger_points_frame().set_index("indicator").loc["1.1"]
+    assert (row["missed_steady_rag"], row["missed_steady_trigger"]) == (
+        "Amber",
+        "watch next quarter",
+    )
+    assert row["met_steady_rag"] == ""  # every other cell keeps the default
+
+
+@pytest.mark.parametrize(
+    ("points", "field", "words"),
+    [
+        (42, "trigger_points", "must be text, or a mapping"),
+        ({"continuum": {}}, "trigger_points.text", "missing field"),
+        ({"text": "x", "rules": {}}, "trigger_points.rules", "unknown field"),
+        ({"text": "x", "continuum": {"met_flat": {"rag": "Red", "trigger": "audit"}}},
+         "trigger_points.continuum.met_flat", "unknown field"),
+        ({"text": "x", "continuum": {"met_steady": "Red"}},
+         "trigger_points.continuum.met_steady", "must be a mapping with rag and trigger"),
+        ({"text": "x", "continuum": {"met_steady": {"rag": "Purple", "trigger": "audit"}}},
+         "trigger_points.continuum.met_steady.rag", "'Purple' is not one of Red, Amber, Green"),
+        ({"text": "x", "continuum": {"met_steady": {"rag": "Red", "trigger": "panic"}}},
+         "trigger_points.continuum.met_steady.trigger",
+         "'panic' is not one of none, watch next quarter, further enquiry, audit"),
+        ({"text": "x", "continuum": {"met_steady": {"rag": "Red"}}},
+         "trigger_points.continuum.met_steady.trigger", "missing field"),
+        ({"text": "x", "further_enquiry": {"rise_on_same_quarter_last_year_percent": "ten"}},
+         "trigger_points.further_enquiry.rise_on_same_quarter_last_year_percent",
+         "'ten' is not a number"),
+        ({"text": "x", "further_enquiry": {"rise_on_same_quarter_last_year_percent": -5}},
+         "trigger_points.further_enquiry.rise_on_same_quarter_last_year_percent",
+         "must be a percentage >= 0"),
+        ({"text": "x", "further_enquiry": {"ytd_above_last_year": "yes"}},
+         "trigger_points.further_enquiry.ytd_above_last_year", "must be true or false"),
+        ({"text": "x", "further_enquiry": {"rises_in_a_row": 0}},
+         "trigger_points.further_enquiry.rises_in_a_row", "must be a whole number >= 1"),
+        ({"text": "x", "further_enquiry": {"falls_with": "9.9"}},
+         "trigger_points.further_enquiry.falls_with", "'9.9' is not another indicator"),
+        ({"text": "x", "further_enquiry": {"falls_with": "1.1"}},
+         "trigger_points.further_enquiry.falls_with", "'1.1' is not another indicator"),
+        ({"text": "x", "further_enquiry": {"after_a_rise": 2}},
+         "trigger_points.further_enquiry.after_a_rise", "unknown field"),
+    ],
+)  # fmt: skip
+def test_bad_trigger_points_are_named(raw_yaml, points, field, words):
+    raw = copy.deepcopy(raw_yaml)
+    _first(raw)["trigger_points"] = points
+    assert words in _fails(raw, field)
+
+
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(CatalogueError, match="file not found"):
         load_catalogue(tmp_path / "nope.yaml")

@@ -13,6 +13,7 @@ from pmqa_lib.core.periods import (
     financial_year_label,
     financial_year_labels,
     parse_financial_year,
+    population_year,
     population_year_for_window,
     quarter_range,
 )
@@ -127,6 +128,37 @@ def test_dfe_year_mapping():
 )
 def test_population_year_for_window(first, last, year):
     assert population_year_for_window(Quarter.parse(first), Quarter.parse(last)) == year
+
+
+@pytest.mark.parametrize(
+    ("last", "year"),
+    [
+        # a stock at 31 March (Q4) divides by DfE's mid-year: the previous calendar year's.
+        # Calderdale's 205 child protection plans at 31 March 2015 / 45,585 (mid-2014) = 45.0
+        ("2014Q4", 2014),
+        ("2013Q4", 2013),
+        ("2015Q4", 2015),
+        # at 30 June, 30 September and 31 December: the calendar year holding the day
+        ("2015Q1", 2015),
+        ("2015Q2", 2015),
+        ("2015Q3", 2015),
+    ],
+)
+def test_population_year_of_a_stock_follows_dfe(last, year):
+    q = Quarter.parse(last)
+    assert population_year(q, q, stock=True) == year
+    # the same as DfE's rule for the reporting year that holds the day
+    assert population_year(q, q, stock=True) == dfe_population_year(q.dfe_year)
+
+
+def test_population_year_of_a_count_over_a_window_is_its_midpoint():
+    # Appendix 1: 1.1's rolling windows keep the midpoint rule (55.1 on mid-2014, 65.0 on mid-2015)
+    assert population_year(Quarter.parse("2014Q2"), Quarter.parse("2015Q1")) == 2014
+    assert population_year(Quarter.parse("2014Q3"), Quarter.parse("2015Q2")) == 2015
+    # a year ending 31 March 2015 (DfE 2015): mid-2014, DfE's convention
+    assert population_year(Quarter.parse("2014Q1"), Quarter.parse("2014Q4")) == 2014
+    # events in one quarter, January to March 2016: mid-2016 (DfE publishes no such figure)
+    assert population_year(Quarter.parse("2015Q4"), Quarter.parse("2015Q4")) == 2016
 
 
 @pytest.mark.parametrize(

@@ -153,7 +153,7 @@ def test_any_date_can_be_the_as_at_date(frames):
 
 # --- closing the loop ------------------------------------------------------------------------
 def _assurance_forced_red():
-    from pmqa_lib.analytics.assurance import trigger
+    from pmqa_lib.analytics.assurance import continuum
 
     a = pd.DataFrame(
         {
@@ -163,7 +163,10 @@ def _assurance_forced_red():
             "band": ["Red", "Green"], "rag": ["Red", "Green"], "target_met": [False, True],
         }
     )  # fmt: skip
-    a["trigger"] = trigger(a["rag"], a["target_met"], a["trajectory"])
+    # the continuum (section 4.1.2): 2.2 missed and deteriorating -> Red, audit; 1.1 met and
+    # improving -> Green, none
+    _, _, rag, trig, _ = continuum(a["target_met"].astype(float), a["trajectory"])
+    a["rag"], a["trigger"] = rag, trig
     return a
 
 

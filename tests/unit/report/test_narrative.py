@@ -66,6 +66,28 @@ def test_short_series_says_so_instead_of_a_p_value():
     assert "p =" not in first
 
 
+def test_constant_series_says_it_has_not_changed():
+    # eight equal quarters: Mann-Kendall p = 1 with the note "no change over the window"
+    f = facts_row(mk_p_value=1.0, mk_n=8, sens_slope=0.0, trend_significant=False,
+                  mk_note="no change over the window")  # fmt: skip
+    first = narrative.sentences(f)[0]
+    assert (
+        "Over 8 quarters the figure has not changed, so there is no trend (Mann-Kendall, "
+        "p = 1.00)." in first
+    )
+
+
+def test_red_with_further_enquiry_states_the_trigger_once():
+    f = facts_row(rag="Red", trigger="further enquiry", next_step=(
+        "Further enquiry: Red, off target and not improving; ask the lead officer for an "
+        "exception report and actions with timescales."))  # fmt: skip
+    text = " ".join(narrative.sentences(f))
+    assert (
+        "Trigger: further enquiry; next step: Red, off target and not improving; ask the lead "
+        "officer for an exception report and actions with timescales." in text
+    )
+
+
 def test_no_data_sentence_never_gives_a_number_for_this_quarter():
     f = facts_row(value=np.nan, status="rejected", target_met=np.nan, previous_target_met=True)
     first = narrative.sentences(f)[0]

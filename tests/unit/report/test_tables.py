@@ -92,6 +92,30 @@ def test_exception_report_lists_amber_red_and_disagreements(inp):
     assert ex.loc["CSCB05a", "Why listed"] == "Computed RAG is Red."
 
 
+def test_exception_report_shows_the_band_beside_the_rag_and_own_triggers(inp):
+    a = pd.DataFrame(
+        {
+            "indicator": ["1.1", "1.1a", "CSCB04"],
+            "rag": ["Red", "Green", ""],
+            "band": ["Amber", "Green", ""],
+            "lead_rag": ["Green", "Green", ""],
+            "disagreement": [True, False, False],
+            "disagreement_note": ["Lead officer proposed Green; computed Red: ...", "", ""],
+            "trigger": ["further enquiry", "none", "further enquiry"],
+            "next_step": ["Further enquiry: ...", "Assured: ...", "Further enquiry (the ...)."],
+        }
+    )
+    ex = tables.exception_report(a, inp.catalogue).set_index("Reference")
+    # 1.1: Red by the continuum, Amber by its thresholds; 1.1a Green is not listed; CSCB04 is
+    # not rated, but its own trigger point (a rise on the same quarter last year) is met
+    assert ex.index.tolist() == ["1.1", "CSCB04"]
+    cols = list(ex.columns)
+    assert cols.index("Value band") == cols.index("RAG (computed)") + 1
+    assert ex.loc["1.1", ["RAG (computed)", "Value band"]].tolist() == ["Red", "Amber"]
+    assert ex.loc["CSCB04", ["RAG (computed)", "Value band"]].tolist() == ["not rated", "none"]
+    assert ex.loc["CSCB04", "Why listed"] == "Not rated; its own trigger point is met."
+
+
 def test_rag_counts(inp):
     assert tables.rag_counts(inp.assurance) == {"Red": 1, "Amber": 1, "Green": 2, "not rated": 2}
 
