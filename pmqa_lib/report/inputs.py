@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pmqa_lib.analytics.assessment import RAG_HISTORY_COLUMNS
 from pmqa_lib.core.catalogue import Catalogue, load_catalogue
 from pmqa_lib.core.files import Paths
 from pmqa_lib.core.periods import Quarter
@@ -31,11 +32,6 @@ OPTIONAL = (
     "revisions.csv",
     "validation.json",
 )
-#: the columns of ``rag_history.csv`` (written by the process stage)
-RAG_HISTORY_COLUMNS = (
-    "indicator", "period", "value", "display_value", "band", "trajectory", "assurance", "rag",
-    "trigger", "lead_rag", "disagreement", "status",
-)  # fmt: skip
 _TEXT_COLUMNS = ("indicator", "period", "agency", "fy_label", "population_year")
 _FREE_TEXT_COLUMNS = ("commentary", "actions", "action_timescale", "proposed_rag", "note")
 
