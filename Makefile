@@ -10,9 +10,10 @@ LA ?= Calderdale
 DAYS ?= 30
 SN ?= 2021
 STRICT ?=
+FILES ?=
 DATA_DIR ?= data
 REPORTS_DIR ?= reports
-export DATA_DIR REPORTS_DIR PUBLIC_DATA_DIR
+export DATA_DIR REPORTS_DIR PUBLIC_DATA_DIR PUBLIC_DATA_MIRROR
 
 PYTHON ?= python3
 VENV := .venv
@@ -43,11 +44,11 @@ $(error could not list the inputs of Q=$(Q): run `$(PMQA) inputs "$(Q)"` to see 
 endif
 endif
 
-.PHONY: help setup quarter validate drilldown templates reminders profile examples test test-fast lint format clean lab bench _quarter _processed
+.PHONY: help setup quarter validate drilldown templates reminders profile fetch-public examples test test-fast lint format clean lab bench _quarter _processed
 
 help: ## list the targets
 	@echo "pmqa: make <target> [Q=2015Q2] [IND=1.1] [LA=Calderdale]"
-	@grep -hE '^[a-z_-]+:.*## ' $(MAKEFILE_LIST) | grep -v '^_' | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z_-]+:.*## ' $(MAKEFILE_LIST) | grep -v '^_' | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 setup: $(STAMP) ## create .venv from pyproject.toml and register its Jupyter kernel (redone only when pyproject changes)
 
@@ -96,6 +97,9 @@ reminders: $(STAMP) ## rolling-report reminders due in the next DAYS days, as CS
 
 profile: $(STAMP) ## LAIT-like benchmark profile for any English LA (LA=Calderdale SN=2021|2025)
 	@$(PMQA) profile "$(LA)" --model $(SN)
+
+fetch-public: $(STAMP) ## download the public DfE/ONS files into PUBLIC_DATA_DIR, checked against the manifest (FILES="a.csv b.csv")
+	@$(PMQA) fetch-public $(FILES)
 
 examples: $(STAMP) ## rebuild the shipped example returns from the seeded generator (FORCE=1 overwrites a DATA_DIR elsewhere)
 	@$(PY) -m pmqa_lib.dev.example_board $(if $(FORCE),--force)

@@ -18,7 +18,10 @@ log = logging.getLogger("pmqa")
 
 
 # Raised by library modules for input the user can fix (names, so that cli imports nothing heavy).
-_USER_ERRORS = {"CatalogueError", "LAResolutionError", "PublicDataError", "PeriodError"}
+_USER_ERRORS = {
+    "CatalogueError", "LAResolutionError", "PublicDataError", "PeriodError", "ManifestError",
+    "ServerUnreachable", "PublicFolderNotWritable",
+}  # fmt: skip
 
 
 def _quarter(text: str | None) -> Quarter:
@@ -105,6 +108,63 @@ def cmd_profile(args) -> int:
     return pipeline.run_profile(args.la, _paths(), model=args.model)
 
 
+def cmd_fetch_public(args) -> int:
+    """Download the manifest's public files into PUBLIC_DATA_DIR (or only check them)."""
+    from pmqa_lib.core.files import configured_public_dir
+    from pmqa_lib.public import fetch
+
+    folder = configured_public_dir()
+    if args.check:
+        outcomes = fetch.verify_public(args.files, folder)
+        for outcome in outcomes:
+            _print_outcome(outcome)
+    else:
+        outcomes = fetch.fetch_public(
+            args.files,
+            folder,
+            mirror=args.mirror,
+            timeout=args.timeout if args.timeout is not None else fetch.DEFAULT_TIMEOUT,
+            report=_print_outcome,
+        )
+    bad = [o for o in outcomes if not o.ok]
+    if bad:
+        listed = ", ".join(f"{o.name} ({o.status})" for o in bad)
+        print(
+            f"pmqa: {len(bad)} of {len(outcomes)} public files are not present and verified in "
+            f"{folder}: {listed}",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"[fetch] all {len(outcomes)} public files present and verified in {folder}")
+    return 0
+
+
+def _print_outcome(outcome) -> None:
+    print(f"[fetch] {outcome.line()}", file=sys.stdout if outcome.ok else sys.stderr, flush=True)
+
+
+def cmd_public_checksums(args) -> int:
+    """Manifest rows (CSV) for the files of a folder: their size and SHA-256, and what the
+    manifest already says of each (blank for a new file), to paste into the manifest."""
+    import csv
+
+    from pmqa_lib.core.files import configured_public_dir
+    from pmqa_lib.public.manifest import MANIFEST_COLUMNS, file_checksums, load_manifest
+
+    folder = args.folder or configured_public_dir()
+    if not os.path.isdir(folder):
+        raise UsageError(f"no such folder: {folder}")
+    known = {f.name: f for f in load_manifest()}
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(MANIFEST_COLUMNS)
+    for name, size, sha256 in file_checksums(folder):
+        entry = known.get(name)
+        row = {c: getattr(entry, c) if entry else "" for c in MANIFEST_COLUMNS}
+        row.update(name=name, bytes=size, sha256=sha256)
+        writer.writerow([row[c] for c in MANIFEST_COLUMNS])
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pmqa", description=__doc__)
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -157,6 +217,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--model", default="2021", choices=["2021", "2025"], help="statistical neighbour model"
     )
     s.set_defaults(func=cmd_profile)
+
+    s = sub.add_parser(
+        "fetch-public",
+        help="download the public DfE/ONS files of the manifest into PUBLIC_DATA_DIR, verified",
+    )
+    s.add_argument("files", nargs="*", help="only these files (names in the manifest)")
+    s.add_argument("--check", action="store_true", help="only check the folder (no network)")
+    s.add_argument(
+        "--mirror",
+        help="download every file from <MIRROR>/<name> instead (default: $PUBLIC_DATA_MIRROR)",
+    )
+    s.add_argument("--timeout", type=float, help="seconds to wait for the server to answer")
+    s.set_defaults(func=cmd_fetch_public)
+
+    s = sub.add_parser(
+        "public-checksums",
+        help="manifest rows (CSV) with the size and SHA-256 of every file in a folder",
+    )
+    s.add_argument("folder", nargs="?", help="default: PUBLIC_DATA_DIR")
+    s.set_defaults(func=cmd_public_checksums)
 
     return p
 

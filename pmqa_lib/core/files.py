@@ -124,17 +124,23 @@ def _from_root(p: str | os.PathLike) -> Path:
     return p if p.is_absolute() else (PROJECT_ROOT / p).resolve()
 
 
-def public_data_dir() -> Path | None:
-    """The folder of public DfE/ONS files: ``PUBLIC_DATA_DIR``, else ``../shared/data/public``.
-
-    Returns None when neither exists, so callers can say plainly that the public data is absent.
-    """
+def configured_public_dir() -> Path:
+    """The folder the public DfE/ONS files belong in, whether or not it exists yet:
+    ``PUBLIC_DATA_DIR`` (a relative value from the project root), else ``../shared/data/public``
+    beside the checkout. ``make fetch-public`` downloads into it."""
     env = os.environ.get("PUBLIC_DATA_DIR")
     if env:
-        p = _from_root(env)
-        return p if p.is_dir() else None
-    default = (PROJECT_ROOT.parent / "shared" / "data" / "public").resolve()
-    return default if default.is_dir() else None
+        return _from_root(env)
+    return (PROJECT_ROOT.parent / "shared" / "data" / "public").resolve()
+
+
+def public_data_dir() -> Path | None:
+    """The folder of public DfE/ONS files (:func:`configured_public_dir`) when it exists.
+
+    Returns None when it does not, so callers can say plainly that the public data is absent.
+    """
+    folder = configured_public_dir()
+    return folder if folder.is_dir() else None
 
 
 def _umask_mode() -> int:

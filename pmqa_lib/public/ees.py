@@ -164,16 +164,21 @@ def read_populations(
     return out[cols]
 
 
-def population_file_for(file: str, public_dir: Path | str | None = None) -> str | None:
-    """The ONS population file released with ``file``, if it is in the folder.
+def population_file_name(file: str) -> str | None:
+    """The name of the ONS population file released with ``file`` (None without a release year).
 
     The CIN release of year R divides by the population file covering mid-2012 to mid-(R-1)
     (``c1_..._2013_to_2024.csv`` -> ``ons_mid-year_population_estimates_2012_to_2023.csv``).
     """
     _, year = release_of(file)
-    if year is None:
+    return None if year is None else f"ons_mid-year_population_estimates_2012_to_{year - 1}.csv"
+
+
+def population_file_for(file: str, public_dir: Path | str | None = None) -> str | None:
+    """:func:`population_file_name` of ``file``, if that file is in the folder."""
+    name = population_file_name(file)
+    if name is None:
         return None
-    name = f"ons_mid-year_population_estimates_2012_to_{year - 1}.csv"
     folder = require_public_dir(public_dir)
     return name if (folder / name).is_file() else None
 

@@ -50,3 +50,12 @@ def test_pyproject_license_and_template_data():
     templates = PROJECT_ROOT / "pmqa_lib" / "report" / "templates"
     shipped = {p for pattern in data for p in templates.parent.glob(pattern) if p.is_file()}
     assert {p.name for p in shipped} >= {"conf.json", "index.html.j2", "report.css"}
+
+
+def test_the_manifest_of_public_files_is_package_data():
+    """`make fetch-public` reads the manifest from the installed package, not from a checkout."""
+    from pmqa_lib.public.manifest import MANIFEST_FILE
+
+    data = _pyproject()["tool"]["setuptools"]["package-data"]["pmqa_lib.public"]
+    shipped = {p for pattern in data for p in MANIFEST_FILE.parent.glob(pattern)}
+    assert MANIFEST_FILE in shipped and MANIFEST_FILE.is_file()

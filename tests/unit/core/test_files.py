@@ -71,6 +71,17 @@ def test_public_data_dir_absent_is_none(tmp_path, monkeypatch):
     assert io.public_data_dir() == tmp_path
 
 
+def test_configured_public_dir_is_named_even_before_it_exists(tmp_path, monkeypatch):
+    """`make fetch-public` downloads into the configured folder, creating it."""
+    monkeypatch.setenv("PUBLIC_DATA_DIR", str(tmp_path / "not-yet"))
+    assert io.configured_public_dir() == tmp_path / "not-yet"
+    assert io.public_data_dir() is None
+    monkeypatch.setenv("PUBLIC_DATA_DIR", "relative/public")  # from the project root
+    assert io.configured_public_dir() == io.PROJECT_ROOT / "relative" / "public"
+    monkeypatch.delenv("PUBLIC_DATA_DIR")
+    assert io.configured_public_dir() == io.PROJECT_ROOT.parent / "shared" / "data" / "public"
+
+
 def test_sha256_of_known_bytes(tmp_path):
     f = tmp_path / "abc"
     f.write_bytes(b"abc")
