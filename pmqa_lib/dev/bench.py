@@ -133,57 +133,13 @@ def synthetic_observations(n_la: int, cat: pd.DataFrame, n_q: int = N_Q, seed: i
 
 
 def national_run(obs: pd.DataFrame, pops: pd.DataFrame, cat: pd.DataFrame) -> dict[str, float]:
-    """Every analytics step over all series; returns seconds per step."""
-    from pmqa_lib.analytics import assurance as asr
-    from pmqa_lib.analytics import stats
-    from pmqa_lib.analytics.measures import annual_measures, quarterly_measures
-    from pmqa_lib.analytics.spc import spc_summary, xmr
-    from pmqa_lib.analytics.trend import trend_table
-    from pmqa_lib.core.periods import Quarter
+    """Every analytics step over all series, in blocks (:mod:`pmqa_lib.analytics.national`);
+    returns seconds per step and in total."""
+    from pmqa_lib.analytics.national import analyse_national
 
-    keys = ["la", "indicator"]
-    timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    qm = quarterly_measures(obs, cat, pops, None, keys)
-    timings["quarterly measures"] = time.perf_counter() - t0
-
-    t = time.perf_counter()
-    annual_measures(qm, keys)
-    timings["annual measures"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    qm["ordinal"] = qm["fy"] * 4 + qm["quarter_in_year"] - 1
-    last_q = Quarter.from_ordinal(int(qm["ordinal"].max()))
-    now = qm[qm["ordinal"] == last_q.ordinal].copy()
-    now["multiplier"] = now["indicator"].map(cat.set_index("indicator")["multiplier"])
-    rolling = now["rolling_quarters"].to_numpy() > 1
-    now["ci_numerator"] = np.where(rolling, now["rolling_numerator"], now["numerator"])
-    den = np.where(rolling, now["rolling_denominator"], now["denominator"])
-    now["ci_denominator"] = np.where(
-        now["unit"].to_numpy() == "rate_per_10k", now["population"], den
-    )
-    now["england"] = now.groupby("indicator")["value"].transform("mean")
-    cmp_ = stats.compare_frame(now, "england", 0.95)
-    stats.value_interval(
-        now["unit"], now["ci_numerator"], now["ci_denominator"], now["multiplier"], 0.998
-    )
-    timings["intervals and comparators"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    tr = trend_table(qm, keys, "ordinal", "value", "quarter_value", "polarity")
-    timings["trend (trajectory, Mann-Kendall)"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    pts = xmr(qm, keys, "ordinal", "quarter_value", "polarity")
-    spc_summary(pts, now[keys + ["target"]], keys, "ordinal")
-    timings["SPC (XmR, rules, icons)"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    a = now.merge(tr, on=keys, how="left").merge(cat[["indicator", "green", "red"]], on="indicator")
-    a["comparator_status"] = cmp_["england_status"].to_numpy()
-    a["lead_rag"] = ""
-    asr.assess(a)
-    timings["assurance"] = time.perf_counter() - t
+    result = analyse_national(obs, cat, pops, ["la", "indicator"])
+    timings = dict(result.seconds)
     timings["total"] = time.perf_counter() - t0
     return timings
 
