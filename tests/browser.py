@@ -28,6 +28,15 @@ FLAGS = [
 ]  # fmt: skip
 
 
+def _high(fd: int) -> int:
+    """``fd`` moved to a descriptor number of 10 or more (the original closed)."""
+    import fcntl
+
+    new = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+    os.close(fd)
+    return new
+
+
 class BrowserError(RuntimeError):
     """Chromium reported an error, or did not answer in time."""
 
@@ -38,16 +47,18 @@ class Browser:
     def __init__(self, work: Path, timeout: float = 120.0, width: int = 1280) -> None:
         work.mkdir(parents=True, exist_ok=True)
         self.timeout = timeout
-        to_child_r, self._to_child = os.pipe()
-        self._from_child, from_child_w = os.pipe()
+        # pipe ends numbered above 9, so placing them on 3 and 4 can never overwrite one another
+        to_child_r, self._to_child = (_high(fd) for fd in os.pipe())
+        self._from_child, from_child_w = (_high(fd) for fd in os.pipe())
         args = [str(CHROMIUM), *FLAGS, f"--user-data-dir={work / 'profile'}",
                 f"--window-size={width},900", "about:blank"]  # fmt: skip
-        # the shell places the pipe ends on the descriptors Chromium expects (3 in, 4 out)
+        # bash places the pipe ends on the descriptors Chromium expects (3 in, 4 out; dash cannot
+        # redirect descriptors above 9)
         cmd = f"exec {shlex.join(args)} 3<&{to_child_r} 4>&{from_child_w}"
         self.proc = subprocess.Popen(
-            ["/bin/sh", "-c", cmd], pass_fds=(to_child_r, from_child_w),
+            ["/bin/bash", "-c", cmd], pass_fds=(to_child_r, from_child_w),
             env={**os.environ, "HOME": str(work)}, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=open(work / "chromium.log", "wb"),  # noqa: SIM115 (closed with the process)
         )  # fmt: skip
         os.close(to_child_r)
         os.close(from_child_w)

@@ -132,7 +132,7 @@ def figures_sheet(inputs: ReportInputs) -> Sheet:
 def rag_history_sheet(inputs: ReportInputs) -> Sheet:
     q = inputs.quarter
     strip = indicator_pages.rag_strip(read_rag_history(inputs), q)
-    strip = strip.reindex([r for r in inputs.catalogue.report_order() if r in strip.index])
+    strip = strip.reindex(inputs.catalogue.report_order()).fillna("not assessed")
     strip.columns = [q.parse(c).label for c in strip.columns]
     df = strip.reset_index().rename(columns={"indicator": "Reference"})
     df.insert(1, "Indicator", df["Reference"].map(lambda r: inputs.catalogue[r].name))
