@@ -43,7 +43,7 @@ WIDTH_IN = 6.7  # 17 cm: A4 width less margins
 #: SVG user units are points: at 72 dpi a point is a pixel, so label offsets are exact
 SVG_DPI = 72
 #: bumped when the drawing changes, so stored charts (:mod:`pmqa_lib.report.chart_store`) are redrawn
-CHART_VERSION = "2"
+CHART_VERSION = "4"
 
 
 def _style() -> None:
@@ -276,7 +276,8 @@ def indicator_chart(
     for i, lab in enumerate(ax.get_xticklabels()):
         lab.set_visible(i % step == 0 or i == len(x) - 1)
     ax.set_ylabel(indicator.unit_label)
-    ax.set_title(textwrap.shorten(f"{indicator.ref} {indicator.name}", 90), loc="left")
+    title = textwrap.fill(textwrap.shorten(f"{indicator.ref} {indicator.name}", 150), 75)
+    ax.set_title(title, loc="left")
     allv = np.r_[y, ys, [v for _, v, _ in labels]]
     if "lower" in series:
         allv = np.r_[allv, series["lower"].to_numpy(float), series["upper"].to_numpy(float)]
@@ -293,11 +294,17 @@ def indicator_chart(
     if len(x):
         ax.set_xlim(-0.5, len(x) - 0.5)
     handles, names = ax.get_legend_handles_labels()
+    # the legend in a band of its own under the axis labels; the right margin holds the labels
+    rows = int(np.ceil(len(handles) / 4)) if handles else 0
+    bottom = (rows * 11 + 4) / (height * 72) if rows else 0.0
+    # fixed margins (points over the figure's size) rather than tight_layout, which draws the
+    # figure once more; saving with bbox_inches="tight" keeps whatever reaches past them
+    axis_room = 34 / (height * 72)  # two-line quarter labels under the axis
+    fig.subplots_adjust(left=0.09, right=0.80, top=1 - (9 + 13 * (title.count("\n") + 1)) / (height * 72),
+                        bottom=bottom + axis_room)  # fmt: skip
     if handles:
-        ax.legend(handles, names, loc="upper left", bbox_to_anchor=(0.0, -0.2), ncol=4,
-                  frameon=False, fontsize=7.5)  # fmt: skip
-    fig.tight_layout()
-    fig.subplots_adjust(right=0.80)
+        fig.legend(handles, names, loc="lower left", bbox_to_anchor=(0.01, 0.0), ncol=4,
+                   frameon=False, fontsize=7.5)  # fmt: skip
     _direct_labels(ax, labels)
     return fig
 

@@ -22,7 +22,7 @@ import pandas as pd
 from pmqa_lib.core.catalogue import COMPARATOR_LABELS, Indicator
 from pmqa_lib.core.format import format_number, no_data_text
 from pmqa_lib.core.periods import Quarter, financial_year_label
-from pmqa_lib.report import charts, html_blocks, narrative, navigation, palette, tables
+from pmqa_lib.report import charts, html_blocks, narrative, navigation, tables
 from pmqa_lib.report.chart_store import ChartStore, chart_key
 from pmqa_lib.report.html_blocks import esc
 from pmqa_lib.report.inputs import ReportInputs, read_rag_history
@@ -232,14 +232,10 @@ ASSURANCE_ICONS = {
 }  # fmt: skip
 
 
-def _icon(letter: str, kind: str) -> str:
-    colour = palette.MDC_TEXT[kind]
-    return (
-        '<svg class="mdc-icon" width="18" height="18" viewBox="0 0 18 18" aria-hidden="true" '
-        f'focusable="false"><circle cx="9" cy="9" r="8" fill="#fff" stroke="{colour}" '
-        f'stroke-width="1.6"/><text x="9" y="12.6" text-anchor="middle" font-size="10" '
-        f'font-weight="bold" fill="{colour}" font-family="Arial, sans-serif">{esc(letter)}</text></svg>'
-    )
+def _icon(letter: str) -> str:
+    """The NHS icon's letter in a circle (CSS); hidden from screen readers, whose text is the
+    words beside it."""
+    return f'<span class="mdc-icon" aria-hidden="true">{esc(letter)}</span>'
 
 
 def mdc_icons(arow: pd.Series | None, ind: Indicator) -> str:
@@ -253,15 +249,11 @@ def mdc_icons(arow: pd.Series | None, ind: Indicator) -> str:
     else:  # H or L: which way the special cause points
         up = (kind == "improvement") == ind.high_is_good
         letter = "H" if up else "L"
-    parts = [
-        f'<span class="mdc mdc-{kind}">{_icon(letter, kind)} {esc(VARIATION_WORDS[kind])}</span>'
-    ]
+    parts = [f'<span class="mdc mdc-{kind}">{_icon(letter)} {esc(VARIATION_WORDS[kind])}</span>']
     ass = str(arow.get("spc_assurance") or "").strip().lower()
     if ass in ASSURANCE_ICONS:
         a_letter, a_kind, words = ASSURANCE_ICONS[ass]
-        parts.append(
-            f'<span class="mdc mdc-{a_kind}">{_icon(a_letter, a_kind)} {esc(words)}</span>'
-        )
+        parts.append(f'<span class="mdc mdc-{a_kind}">{_icon(a_letter)} {esc(words)}</span>')
     return (
         '<p class="mdc-icons"><span class="mdc-title">Making Data Count (SPC):</span> '
         + " ".join(parts)
@@ -548,6 +540,19 @@ def indicator_pages(
     pages = [indicator_page(pd_, refs) for refs in page_groups(inputs).values()]
     log.info("indicator charts: %d drawn, %d reused", pd_.store.drawn, pd_.store.reused)
     return pages
+
+
+def draw_charts(inputs: ReportInputs, chart_dir: str | Path) -> int:
+    """Draw every indicator page's chart into the store at ``chart_dir`` (what the pages would
+    draw, keyed alike); returns how many were drawn. The report build runs it on the machine's
+    other core beside the notebook: it goes from the last page back while the notebook goes from
+    the first, each skipping a chart already stored, so they meet in the middle."""
+    pd_ = page_data(inputs, chart_dir=chart_dir)
+    for refs in reversed(list(page_groups(inputs).values())):
+        ind = inputs.catalogue[refs[-1]]
+        arow = pd_.assurance.loc[ind.ref] if ind.ref in pd_.assurance.index else None
+        chart_block(inputs, ind, arow, pd_.store)
+    return pd_.store.drawn
 
 
 # ---------------------------------------------------------------------------------------

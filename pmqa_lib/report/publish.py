@@ -361,6 +361,32 @@ def _publish(tmp: Path, dest_dir: Path, names: list[str]) -> None:
         os.replace(tmp / name, dest_dir / name)
 
 
+def _draw_charts(quarter: Quarter, paths: Paths, folder: Path) -> None:
+    from pmqa_lib.report import indicator_pages
+    from pmqa_lib.report.inputs import load_report_inputs
+
+    try:
+        indicator_pages.draw_charts(load_report_inputs(quarter, paths), folder)
+    except Exception as exc:  # the notebook draws whatever is missing, and reports any error
+        log.warning("charts not drawn ahead of the notebook: %s", exc)
+
+
+def _start_drawing_charts(quarter: Quarter, paths: Paths, folder: Path):
+    """Draw the indicator charts in a second process while the notebook's kernel starts (the
+    machine's other core); the notebook then reuses them from the store. Both write each chart
+    atomically under one name and key, so whichever finishes a chart first, the result is the
+    same. None where processes cannot be forked."""
+    import multiprocessing as mp
+
+    if "fork" not in mp.get_all_start_methods():
+        return None
+    proc = mp.get_context("fork").Process(
+        target=_draw_charts, args=(quarter, paths, folder), daemon=True
+    )
+    proc.start()
+    return proc
+
+
 def _publish_folder(src: Path, dest: Path) -> None:
     """Put the folder ``src`` in place of ``dest``: two renames, the old one removed after."""
     if not src.is_dir():
@@ -416,8 +442,13 @@ def build_board_report(quarter: Quarter | str, paths: Paths, pdf: bool = True) -
         if (rep / CHARTS_FOLDER).is_dir():
             shutil.copytree(rep / CHARTS_FOLDER, charts_tmp)
         run_params = {**params, "chart_dir": str(charts_tmp)}
-        nb = timer.run("execute", execute_notebook, REPORT_NOTEBOOK, tmp / "quarter_report.ipynb",
-                       run_params, rep / "failed")  # fmt: skip
+        drawing = _start_drawing_charts(q, paths, charts_tmp)
+        try:
+            nb = timer.run("execute", execute_notebook, REPORT_NOTEBOOK,
+                           tmp / "quarter_report.ipynb", run_params, rep / "failed")  # fmt: skip
+        finally:
+            if drawing is not None:
+                drawing.join()
         title = f"{catalogue.board_name}: Performance Indicator Report and Scorecard, {q.label}"
         html = timer.run("html", notebook_to_html, nb, title, navigation.filter_script())
         (tmp / "board_report.html").write_text(html, encoding="utf-8")

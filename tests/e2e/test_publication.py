@@ -22,7 +22,7 @@ from pmqa_lib.core.format import RED
 from pmqa_lib.report import archive_index, indicator_pages, narrative, publish, tables
 from pmqa_lib.report.inputs import load_report_inputs
 from tests import pdf_layout
-from tests.browser import AXE_JS, CHROMIUM, Browser
+from tests.browser import CHROMIUM, Browser
 from tests.conftest import EXAMPLE_QUARTER
 
 pytestmark = pytest.mark.slow
@@ -225,6 +225,23 @@ def test_pdf_exception_report_cells_do_not_overlap(example_run):
         words = {w["text"] for n in pages for w in pdf.pages[n].extract_words()}
     for name in ("Barraclough", "Whitworth", "Hellowell", "(computed)", "(lead"):
         assert name in words, name  # names and headings are never broken inside a word
+
+
+def test_pdf_indicator_pages_break_between_blocks(example_run):
+    """A long indicator page goes on to a second sheet between its blocks: every figures table
+    (Actual, Target, Target met?) is whole on one page, and every chart's data-free figure too."""
+    import pdfplumber
+
+    _, result = example_run
+    tables_seen = 0
+    with pdfplumber.open(str(result["pdf"])) as pdf:
+        for n, page in enumerate(pdf.pages):
+            words = [w["text"] for w in page.extract_words()]
+            actual, met = words.count("Actual"), words.count("met?")
+            assert actual == met, f"page {n + 1}: a figures table is split ({actual} vs {met})"
+            tables_seen += actual
+    inputs = load_report_inputs(EXAMPLE_QUARTER, example_run[0])
+    assert tables_seen == len(inputs.catalogue.indicators)  # one figures table per indicator
 
 
 def test_overlap_check_sees_a_cell_that_spills(tmp_path):

@@ -67,7 +67,7 @@ def test_indicator_chart_labels_target_and_comparators_directly():
     assert ax.get_ylabel() == "rate per 10,000 aged 0-17"
     labels = _labels(ax)
     assert {"England 60.5", "Stat. neighbours 52.0", "Target 60.0"} <= set(labels)
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "process limits" in legend
     # England and the neighbours differ by dash pattern, not colour alone
     flat = [line for line in ax.get_lines() if len(set(line.get_ydata())) == 1]
@@ -86,7 +86,9 @@ def test_direct_labels_at_one_value_are_pushed_apart():
     fig = charts.indicator_chart(s, ind, {"england": target, "sn": target, "region": target})
     offsets = sorted(_labels(fig.axes[0]).values())
     assert len(offsets) == 4
-    assert all(b - a >= 9 for a, b in zip(offsets, offsets[1:], strict=False))  # 9 points apart at least
+    assert all(
+        b - a >= 9 for a, b in zip(offsets, offsets[1:], strict=False)
+    )  # 9 points apart at least
     plt.close(fig)
 
 

@@ -66,3 +66,26 @@ def test_every_page_has_strip_year_ago_chart_and_a_way_back(tmp_path):
         assert "data:image/svg+xml," in page or "No values to chart yet" in page
         assert '<details class="chart-data">' in page or "No values to chart yet" in page
     assert list(tmp_path.glob("*.svg"))  # the charts are stored for the drill-downs
+
+
+def test_a_chart_is_drawn_once_and_reused_while_its_numbers_stay(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from pmqa_lib.report.chart_store import ChartStore, chart_key
+
+    def draw():
+        fig, ax = plt.subplots()
+        ax.plot([1, 2])
+        return fig
+
+    frame = pd.DataFrame({"value": [1.0, 2.0]})
+    key = chart_key(frame, {"england": 1.5}, ["1.1", 2.9])
+    board = ChartStore(tmp_path)
+    first = board.svg("1.1", key, draw)
+    assert board.drawn == 1 and (tmp_path / "1.1.svg").read_text() == first
+    drilldown = ChartStore(tmp_path, write=False)
+    assert drilldown.svg("1.1", key, draw) == first and drilldown.reused == 1
+    changed = chart_key(frame.assign(value=[1.0, 2.5]), {"england": 1.5}, ["1.1", 2.9])
+    assert changed != key
+    drilldown.svg("1.1", changed, draw)  # other numbers: drawn again, the stored one kept
+    assert drilldown.drawn == 1 and (tmp_path / "1.1.svg").read_text() == first
