@@ -49,7 +49,7 @@ def statement_body(catalogue: Catalogue | None, heading_level: int = 2) -> str:
         "published quarters. We want as many people as possible to be able to use them.</p>"
         f"<{sub}>How accessible the reports are</{sub}><ul>"
         "<li>The HTML report is one file that works offline, in any modern browser, with or "
-        "without JavaScript; it can be zoomed to 400% and read by screen readers. Its contents "
+        "without JavaScript, and works with screen readers and browser zoom. Its contents "
         "list links to every section and indicator page.</li>"
         "<li>RAG ratings are written as words (Red, Amber, Green) as well as colour, and each "
         "word has a contrast of at least 4.5:1 with its colour.</li>"

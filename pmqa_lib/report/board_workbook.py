@@ -171,8 +171,9 @@ def write_board_workbook(inputs: ReportInputs, dest: Path) -> Path:
         about=["Made by pmqa from the agencies' quarterly returns as validated, and DfE "
                "published statistics.", "Accessibility: this workbook follows the Analysis "
                "Function's standard for releasing statistics in spreadsheets. The accessibility "
-               "statement is the last section of board_report.html and the page "
-               "accessibility.html beside the index of published quarters."],
+               "statement is the last section of board_report.html, and a page beside the index "
+               "of published quarters:",
+               {"Accessibility statement": f"external:../{accessibility.PAGE_NAME}"}],
         contact=[who, email] if email else [who],
         notes=NOTES,
     )  # fmt: skip

@@ -272,8 +272,8 @@ def write_summary_workbook(data: ProfileData, reports_dir: Path | str) -> Path:
             tmp, sheets, cover_title=f"{data.la.name}: children's social care benchmark profile",
             intro=["The profile's tables for analysis: figures stored as numbers."],
             about=["From DfE's published statistics, compared with England, the region and the "
-                   "authority's statistical neighbours. Accessibility statement: "
-                   "accessibility.html beside the index of published reports."],
+                   "authority's statistical neighbours.",
+                   {"Accessibility statement": "external:../accessibility.html"}],
             contact=["The board's performance team"], notes=notes,
         )  # fmt: skip
     return dest

@@ -165,6 +165,21 @@ def test_axe_drilldowns(example_run, browser):
         _assert_no_violations(_axe(browser, page), page)
 
 
+def test_a_drilldown_reuses_the_board_reports_chart(example_run):
+    """Each chart is drawn once: the drill-down of 2.4 embeds the very SVG the board report stored
+    in reports/<Q>/charts/ (same numbers, same key)."""
+    import urllib.parse
+
+    from pmqa_lib.report import charts
+
+    paths, result = example_run
+    stored = (paths.report_dir(EXAMPLE_QUARTER) / "charts" / "2.4.svg").read_text(encoding="utf-8")
+    encoded = urllib.parse.quote(stored, safe=charts._URL_SAFE)
+    board = Path(result["html"]).read_text(encoding="utf-8")
+    drill = publish.build_drilldown(EXAMPLE_QUARTER, "2.4", paths).read_text(encoding="utf-8")
+    assert encoded in drill and encoded in board
+
+
 @needs_chromium
 def test_axe_validation_reports(example_processed, browser):
     pages = sorted(example_processed.processed_dir(EXAMPLE_QUARTER).glob("validation_report*.html"))
@@ -294,6 +309,8 @@ def test_workbook_numbers_key_points_and_notes(report, example_run):
     ws = wb["Scorecard"]
     table = next(iter(ws.tables.values()))
     assert table.autoFilter is not None and ws.freeze_panes
+    links = [c.hyperlink.target for r in wb["Cover"].iter_rows() for c in r if c.hyperlink]
+    assert "../accessibility.html" in [t.replace("\\", "/") for t in links]  # the statement
 
 
 def _sheet_rows(ws, key: str) -> pd.DataFrame:
