@@ -203,7 +203,6 @@ def indicator_chart(
     comparators: dict[str, float] | None = None,
     spc: pd.DataFrame | None = None,
     height: float = 2.9,
-    mark_rules: bool = False,
 ) -> plt.Figure:
     """The series with its 95% interval, target, comparators and, when given, SPC mean and
     process limits.
@@ -219,9 +218,8 @@ def indicator_chart(
         label with its value.
     spc : DataFrame, optional
         Aligned with ``series``: ``mean``, ``ucl``, ``lcl`` and ``variation`` per point; the
-        points are coloured by variation (Making Data Count).
-    mark_rules : ignored; kept for callers of the first version (the rules that fired are in the
-        chart's data table and the drill-down's signal table, not drawn over the points).
+        points are coloured by variation (Making Data Count); the rules that fired are in the
+        chart's data table and the drill-down's signal table, not drawn over the points.
     """
     _style()
     fig, ax = plt.subplots(figsize=(WIDTH_IN, height), dpi=SVG_DPI)
