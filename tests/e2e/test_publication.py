@@ -220,6 +220,11 @@ def test_pdf_is_tagged_with_bookmarks_and_language(example_run):
             yield from flat(o) if isinstance(o, list) else [o.title]
 
     titles = list(flat(reader.outline))
+    # every chart is a Figure of the structure tree with its alt text (PDF/UA)
+    alts = _figure_alts(reader.trailer["/Root"]["/StructTreeRoot"])
+    inputs = load_report_inputs(EXAMPLE_QUARTER, example_run[0])
+    assert len(alts) == len(indicator_pages.page_groups(inputs)) and all(alts)
+    assert str(alts[0]).startswith("Line chart of 1.1 Number of Early Intervention")
     assert (
         "1.1 CMBC - Number of Early Intervention Single Assessments (EISAs) per 10,000 under 18 population (4 quarter rolling)"
         in titles
@@ -227,6 +232,20 @@ def test_pdf_is_tagged_with_bookmarks_and_language(example_run):
     for section in ("Traffic-light summary", "Exception report", "Indicator pages", "Registers",
                     "Accessibility statement"):  # fmt: skip
         assert section in titles, titles
+
+
+def _figure_alts(element) -> list[str]:
+    """The /Alt of every /Figure under a structure element, in reading order."""
+    e = element.get_object() if hasattr(element, "get_object") else element
+    out = []
+    if isinstance(e, dict):
+        if e.get("/S") == "/Figure":
+            out.append(str(e.get("/Alt") or ""))
+        kids = e.get("/K")
+        kids = kids.get_object() if hasattr(kids, "get_object") else kids
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            out += _figure_alts(kid)
+    return out
 
 
 def test_pdf_exception_report_cells_do_not_overlap(example_run):
