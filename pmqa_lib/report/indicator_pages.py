@@ -542,6 +542,11 @@ def indicator_pages(
     return pages
 
 
+def chart_names(inputs: ReportInputs) -> set[str]:
+    """The file names of the charts the pages show (``<ref>.svg`` of each page's indicator)."""
+    return {f"{_file_part(refs[-1])}.svg" for refs in page_groups(inputs).values()}
+
+
 def draw_charts(inputs: ReportInputs, chart_dir: str | Path) -> int:
     """Draw every indicator page's chart into the store at ``chart_dir`` (what the pages would
     draw, keyed alike); returns how many were drawn. The report build runs it on the machine's

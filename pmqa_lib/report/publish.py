@@ -387,6 +387,15 @@ def _start_drawing_charts(quarter: Quarter, paths: Paths, folder: Path):
     return proc
 
 
+def _keep_only(folder: Path, names: set[str]) -> None:
+    """Remove from ``folder`` every file not named in ``names`` (charts of indicators no longer
+    in the catalogue, a temporary file left by a stopped writer)."""
+    if folder.is_dir():
+        for f in folder.iterdir():
+            if f.name not in names:
+                f.unlink()
+
+
 def _publish_folder(src: Path, dest: Path) -> None:
     """Put the folder ``src`` in place of ``dest``: two renames, the old one removed after."""
     if not src.is_dir():
@@ -420,7 +429,7 @@ def build_board_report(quarter: Quarter | str, paths: Paths, pdf: bool = True) -
         is not self-contained.
     """
     from pmqa_lib.core.catalogue import load_catalogue
-    from pmqa_lib.report import archive_index, board_workbook, navigation
+    from pmqa_lib.report import archive_index, board_workbook, indicator_pages, navigation
     from pmqa_lib.report.inputs import input_files, load_report_inputs
 
     q = Quarter.parse(quarter)
@@ -448,7 +457,10 @@ def build_board_report(quarter: Quarter | str, paths: Paths, pdf: bool = True) -
                            tmp / "quarter_report.ipynb", run_params, rep / "failed")  # fmt: skip
         finally:
             if drawing is not None:
-                drawing.join()
+                drawing.join(timeout=CELL_TIMEOUT)
+                if drawing.is_alive():  # never wait on it longer than on a cell
+                    drawing.terminate()
+                    drawing.join()
         title = f"{catalogue.board_name}: Performance Indicator Report and Scorecard, {q.label}"
         html = timer.run("html", notebook_to_html, nb, title, navigation.filter_script())
         (tmp / "board_report.html").write_text(html, encoding="utf-8")
@@ -467,8 +479,10 @@ def build_board_report(quarter: Quarter | str, paths: Paths, pdf: bool = True) -
         man = manifest(
             q, paths, input_files(q, paths), [tmp / n for n in names], params, timer.seconds
         )
-        man["ratings"] = archive_index.ratings(load_report_inputs(q, paths))
+        final = load_report_inputs(q, paths)
+        man["ratings"] = archive_index.ratings(final)
         write_json(man, tmp / "manifest.json")
+        _keep_only(charts_tmp, indicator_pages.chart_names(final))
         _publish_folder(charts_tmp, rep / CHARTS_FOLDER)
         names.append("manifest.json")  # last: the Makefile's target for the report stage
         _publish(tmp, rep, names)
