@@ -83,7 +83,7 @@ def test_filtering_by_red_leaves_exactly_the_red_indicators(report, browser):
     _, html, inputs = report
     a = inputs.assurance.set_index("indicator")
     red = sorted(a.index[a["rag"] == RED])
-    assert red == ["2.4", "2.5", "3.1"]  # the shipped quarter's three Reds
+    assert red and len(red) < len(a)  # some Reds, and not all of them: the filter must choose
     browser.open(html)
     assert _visible(browser, "form.filters") == ["filters"]  # the script shows the form
     browser.evaluate(
@@ -91,7 +91,10 @@ def test_filtering_by_red_leaves_exactly_the_red_indicators(report, browser):
         " s.dispatchEvent(new Event('change')); })()"
     )
     pages = _visible(browser, "section.indicator-page")
-    assert pages == [f"ind-{r.replace('.', '-')}" for r in red]
+    page_of = indicator_pages.page_of(inputs)
+    assert sorted(pages) == sorted(
+        {f"ind-{re.sub(r'[^A-Za-z0-9]+', '-', page_of[r])}" for r in red}
+    )
     rows = browser.evaluate(
         "Array.from(document.querySelectorAll('table.summary tr[data-rag], table.scorecard "
         "tr[data-rag], table.exceptions tr[data-rag]')).filter(e => e.offsetParent !== null)"
