@@ -19,6 +19,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.pmqa-installed
+# axe-core for the browser accessibility tests, from the npm registry at the version package.json pins
+AXE := node_modules/axe-core/axe.min.js
 PMQA := $(PY) -m pmqa_lib.cli
 
 PROC := $(DATA_DIR)/processed/$(Q)
@@ -30,7 +32,8 @@ REP := $(REPORTS_DIR)/$(Q)
 # rebuilds nothing and an edit reruns only the stages after it.
 CORE_CODE := $(wildcard pmqa_lib/core/*.py) pmqa_lib/pipeline.py pmqa_lib/cli.py
 VALIDATE_CODE := $(CORE_CODE) $(wildcard pmqa_lib/validate/*.py) \
-	pmqa_lib/report/validation_pages.py pmqa_lib/report/html_blocks.py
+	pmqa_lib/report/validation_pages.py pmqa_lib/report/html_blocks.py \
+	pmqa_lib/report/accessibility.py
 PROCESS_CODE := $(CORE_CODE) $(wildcard pmqa_lib/analytics/*.py pmqa_lib/registers/*.py \
 	pmqa_lib/public/*.py)
 REPORT_CODE := $(CORE_CODE) $(wildcard pmqa_lib/analytics/*.py pmqa_lib/registers/*.py \
@@ -50,7 +53,12 @@ help: ## list the targets
 	@echo "pmqa: make <target> [Q=2015Q2] [IND=1.1] [LA=Calderdale]"
 	@grep -hE '^[a-z_-]+:.*## ' $(MAKEFILE_LIST) | grep -v '^_' | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-setup: $(STAMP) ## create .venv from pyproject.toml and register its Jupyter kernel (redone only when pyproject changes)
+setup: $(STAMP) $(AXE) ## create .venv from pyproject.toml, register its Jupyter kernel, npm ci axe-core (each redone only when its manifest changes)
+
+$(AXE): package.json package-lock.json
+	@echo "setup: npm ci (axe-core for the accessibility tests)"
+	@npm ci --no-audit --no-fund --silent
+	@touch $@
 
 $(STAMP): pyproject.toml
 	@echo "setup: creating $(VENV) (first run takes a few minutes)"
@@ -60,9 +68,10 @@ $(STAMP): pyproject.toml
 	@$(PY) -m ipykernel install --sys-prefix --name pmqa --display-name "pmqa (.venv)" >/dev/null
 	@touch $@
 
-quarter: $(STAMP) ## run a whole quarter: validate, process, report (Q=2015Q2; STRICT=1 fails on any rejection)
+quarter: $(STAMP) ## run a whole quarter: validate, process, report, reports/index.html (Q=2015Q2; STRICT=1 fails on any rejection)
 	@$(PMQA) check "$(Q)"
 	@$(MAKE) --no-print-directory _quarter Q=$(Q)
+	@$(PMQA) index
 	@$(PMQA) summary "$(Q)" $(if $(STRICT),--strict)
 
 _quarter: $(REP)/manifest.json
@@ -104,7 +113,7 @@ fetch-public: $(STAMP) ## download the public DfE/ONS files into PUBLIC_DATA_DIR
 examples: $(STAMP) ## rebuild the shipped example returns from the seeded generator (FORCE=1 overwrites a DATA_DIR elsewhere)
 	@$(PY) -m pmqa_lib.dev.example_board $(if $(FORCE),--force)
 
-test: $(STAMP) ## run every test: unit and end-to-end (whole quarters, notebooks, browser, PDF, public data)
+test: $(STAMP) $(AXE) ## run every test: unit and end-to-end (whole quarters, notebooks, browser, PDF, public data)
 	@$(PY) -m pytest -q -n auto
 
 test-fast: $(STAMP) ## run the unit tests only (tests/unit, well under 30 s)

@@ -68,6 +68,13 @@ def cmd_report(args) -> int:
     return pipeline.run_report(_quarter(args.quarter), _paths(), pdf=not args.no_pdf)
 
 
+def cmd_index(args) -> int:
+    from pmqa_lib import pipeline
+
+    pipeline.run_index(_paths())
+    return 0
+
+
 def cmd_drilldown(args) -> int:
     from pmqa_lib import pipeline
 
@@ -169,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pmqa", description=__doc__)
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("index", help="rebuild reports/index.html from the published quarters")
+    s.set_defaults(func=cmd_index)
 
     s = sub.add_parser("check", help="check the quarter and its returns folder")
     s.add_argument("quarter")

@@ -107,7 +107,16 @@ def run_report(quarter: Quarter, paths: Paths, pdf: bool = True) -> int:
         info["detail"] = ", ".join(
             Path(result[k]).name for k in ("html", "pdf", "xlsx") if result.get(k)
         )
+    run_index(paths)
     return 0
+
+
+def run_index(paths: Paths) -> Path:
+    """Rebuild ``reports/index.html``: every published quarter (``make quarter`` runs it each time,
+    even when the report stage had nothing to do)."""
+    from pmqa_lib.report import archive_index
+
+    return archive_index.write_index(paths)
 
 
 def run_drilldown(quarter: Quarter, indicator: str, paths: Paths) -> int:

@@ -9,42 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
+from pathlib import Path
 
 import pandas as pd
 
 from pmqa_lib import __version__
-from pmqa_lib.core.catalogue import COMPARATOR_LABELS, Indicator
 from pmqa_lib.core.format import NO_DATA
-from pmqa_lib.core.periods import Quarter, financial_year_label
-from pmqa_lib.report import charts, html_blocks, narrative, register_tables, tables
+from pmqa_lib.report import (
+    accessibility,
+    html_blocks,
+    indicator_pages,
+    narrative,
+    navigation,
+    register_tables,
+    tables,
+)
 from pmqa_lib.report.html_blocks import esc
+from pmqa_lib.report.indicator_pages import paths_of
 from pmqa_lib.report.inputs import ReportInputs
 
 log = logging.getLogger(__name__)
-
-
-# ---------------------------------------------------------------------------------------
-# Which indicators get a page
-
-
-def page_groups(inputs: ReportInputs) -> dict[str, list[str]]:
-    """Indicator pages: each "indicator" report entry, with its companions on the same page.
-
-    A companion is a linked indicator whose reference is the page's reference plus letters (1.1a
-    on 1.1's page, as Appendix 1 prints new EISAs per quarter above the rate). Companions do not get
-    a page of their own.
-    """
-    cat = inputs.catalogue
-    refs = [r for r in cat.report_order() if cat[r].report == "indicator"]
-    companions: dict[str, list[str]] = {r: [] for r in refs}
-    taken: set[str] = set()
-    for r in refs:
-        for other in cat[r].linked:
-            if re.fullmatch(re.escape(r) + r"[a-z]+", other) and other in cat.indicators:
-                companions[r].append(other)
-                taken.add(other)
-    return {r: [*companions[r], r] for r in refs if r not in taken}
 
 
 def facts(inputs: ReportInputs) -> pd.DataFrame:
@@ -87,13 +71,19 @@ def cover(inputs: ReportInputs, generated_at: str | None = None) -> str:
         ("Generated", generated_at),
         ("pmqa version", __version__),
     ]  # fmt: skip
+    attrs = navigation.indicator_attributes(inputs.assurance, inputs.catalogue)
     body = [
-        '<section class="cover">',
+        '<section class="cover" id="cover">',
         f'<div class="board">{esc(inputs.board_name)}</div>',
         "<h1>Performance Indicator Report and Scorecard</h1>",
         f'<div class="period">{esc(q.long_label)}</div>',
         html_blocks.definition_list(summary),
-        "<h3>Data status</h3>",
+        '<p class="small">RAG ratings are written as text as well as colour. Commentary is the '
+        "lead officers' own words, shown as sent. "
+        f'<a href="#{accessibility.ANCHOR}">Accessibility statement</a>.</p>',
+        navigation.contents(SECTIONS, attrs, inputs.catalogue.report_order()),
+        navigation.filter_controls(attrs),
+        '<h2 id="data-status">Data status</h2>',
         html_blocks.table(
             status,
             numeric_columns=("Rows accepted", "Rows rejected"),
@@ -106,11 +96,7 @@ def cover(inputs: ReportInputs, generated_at: str | None = None) -> str:
         body.append(
             html_blocks.table(revisions, caption="Earlier values revised by this quarter's returns")
         )
-    body.append(
-        '<p class="small">Contents: traffic-light summary; scorecard; exception report; '
-        "one page per indicator; registers. RAG ratings are written as text as well as colour. "
-        "Commentary is the lead officers' own words, shown as sent.</p>"
-    )
+    body.append(navigation.back_link())
     body.append("</section>")
     return "".join(body)
 
@@ -121,6 +107,7 @@ def traffic_light(inputs: ReportInputs, f: pd.DataFrame | None = None) -> str:
         inputs.assurance, inputs.catalogue, inputs.quarter, narrative.key_points(f)
     )
     rag_cols = [c for c in df.columns if c.endswith("RAG rating")]
+    attrs = navigation.indicator_attributes(inputs.assurance, inputs.catalogue)
     intro = (
         "<p>Level of assurance based on the type of target (E England, SN statistical neighbours, "
         "R regional, L local) and the trend / trajectory (section 4.1.4).</p>"
@@ -134,7 +121,10 @@ def traffic_light(inputs: ReportInputs, f: pd.DataFrame | None = None) -> str:
             row_header="Reference",
             group_column="Theme",
             css_class="data summary",
-        ),  # fmt: skip
+            row_attrs=navigation.row_attrs(attrs, df["Reference"]),
+            link_column="Reference",
+        )  # fmt: skip
+        + navigation.back_link(),
         css_class="section landscape",
         anchor="summary",
     )
@@ -144,6 +134,7 @@ def scorecard_section(inputs: ReportInputs) -> str:
     q = inputs.quarter
     df = tables.scorecard(inputs.measures, inputs.assurance, inputs.catalogue, q)
     nums = [c for c in df.columns if c.endswith(("Result", "average", "neighbours"))]
+    attrs = navigation.indicator_attributes(inputs.assurance, inputs.catalogue)
     intro = (
         f"<p>CSCB Scorecard Report: Quarter {q.q} {esc(q.fy_label)}. NA = not applicable. "
         "Cumulative indicators' YTD is the sum of the quarters so far; snapshot indicators' YTD is "
@@ -158,7 +149,10 @@ def scorecard_section(inputs: ReportInputs) -> str:
             row_header="Ind ref",
             css_class="data scorecard",
             col_widths=scorecard_widths(df.columns, nums),
-        ),  # fmt: skip
+            row_attrs=navigation.row_attrs(attrs, df["Ind ref"]),
+            link_column="Ind ref",
+        )  # fmt: skip
+        + navigation.back_link(),
         css_class="section landscape",
         anchor="scorecard",
     )
@@ -180,8 +174,15 @@ def scorecard_widths(columns, numeric) -> list[float]:
     ]
 
 
+#: the exception report's column widths (%), landscape, so names and RAG headings never break inside
+#: a word: reference, indicator, lead officer, RAG computed, value band, RAG lead officer, why
+#: listed, trigger, what happens next
+EXCEPTION_WIDTHS = [7, 19, 11, 8, 8, 8, 16, 9, 14]
+
+
 def exceptions(inputs: ReportInputs) -> str:
     df = tables.exception_report(inputs.assurance, inputs.catalogue)
+    attrs = navigation.indicator_attributes(inputs.assurance, inputs.catalogue)
     if df.empty:
         body = "<p>No indicator is Amber or Red, and every lead officer's RAG agrees with the computed one.</p>"
     else:
@@ -197,258 +198,54 @@ def exceptions(inputs: ReportInputs) -> str:
                 rag_columns=("RAG (computed)", "Value band", "RAG (lead officer)"),
                 row_header="Reference",
                 css_class="data exceptions",
-                col_widths=[10, 18, 10, 10, 9, 10, 16, 9, 15],
+                col_widths=EXCEPTION_WIDTHS,
+                row_attrs=navigation.row_attrs(attrs, df["Reference"]),
+                link_column="Reference",
             )
         )
     return html_blocks.section(
-        "Exception report", body, css_class="section section-break", anchor="exceptions"
-    )
+        "Exception report", body + navigation.back_link(), css_class="section landscape",
+        anchor="exceptions",
+    )  # fmt: skip
 
 
-def _page_header(ind: Indicator, inputs: ReportInputs, rag: object, band: object = None) -> str:
-    ag = inputs.catalogue.agencies.get(ind.agency)
-    partner = (ag.short_name or ag.name) if ag else ind.agency
+#: the report's sections as the contents list names them (anchor, title)
+SECTIONS = [
+    ("data-status", "Data status"),
+    ("summary", "Traffic-light summary"),
+    ("scorecard", "Scorecard"),
+    ("exceptions", "Exception report"),
+    ("indicators", "Indicator pages"),
+    ("registers", "Registers"),
+    (accessibility.ANCHOR, "Accessibility statement"),
+]
+
+
+def indicators_intro(inputs: ReportInputs) -> str:
+    """The heading of the indicator pages, saying which kind of page each indicator has."""
+    n_full = sum(1 for i in inputs.catalogue if not indicator_pages.is_compact(i))
+    n = len(inputs.catalogue.indicators)
     return (
-        '<div class="page-header">'
-        f"<div>Theme: <strong>{esc(ind.theme)}</strong> &nbsp; Focus area: <strong>{esc(ind.focus_area)}</strong></div>"
-        f"<h3>{esc(ind.ref)} {esc(ind.agency)} - {esc(ind.name)}</h3>"
-        f"<div>Current status: {html_blocks.rag_badge(rag)}{_band_text(band)}</div>"
-        f"<div>Lead officer: {esc(ind.lead_officer.name)} &nbsp; Partner: {esc(partner)} &nbsp; "
-        f"Email: {esc(ind.lead_officer.email) or 'not given'}</div>"
-        "</div>"
+        '<section class="section section-break indicators-intro">'
+        '<h2 id="indicators">Indicator pages</h2>'
+        f"<p>Every indicator has a page, in the order of the traffic-light summary: the "
+        f"{n_full} indicator report entries a full page as in Appendix 1, the other "
+        f"{n - n_full} scorecard indicators a compact page (chart, figures, comparators and "
+        "commentary). Each shows its computed RAG over the last eight quarters and the same "
+        "quarter last year. Charts show the 95% interval where the counts allow one; the "
+        "England, statistical-neighbour and regional lines differ by dash pattern and are "
+        "labelled at their right-hand end. Under each chart, \u201cChart data\u201d opens its "
+        "numbers as a table.</p>" + navigation.back_link() + "</section>"
     )
 
 
-def _band_text(band: object) -> str:
-    """The value's band beside the RAG (the continuum decides the RAG; the band says how far
-    from the target the value is)."""
-    if not isinstance(band, str) or not band:
-        return ""
-    return f" &nbsp; Value band: {html_blocks.rag_badge(band)}"
-
-
-def _algorithm(ind: Indicator) -> str:
-    alg = ind.algorithm
-    parts = [f"<p><strong>{esc(alg.formula)}</strong></p>", f"<p>Where {esc(alg.numerator)}"]
-    if alg.denominator:
-        parts.append(f"; {esc(alg.denominator)}")
-    parts.append(".</p>")
-    if alg.rolling_quarters > 1:
-        parts.append(f"<p>Rolling over the last {alg.rolling_quarters} quarters.</p>")
-    parts.append(
-        f'<p class="small">Unit: {esc(ind.unit_label)}; result type: {esc(ind.result_type)}; '
-        f"shown to {ind.precision} decimal place(s); {'high' if ind.high_is_good else 'low'} is good.</p>"
-    )
-    if alg.notes:
-        parts.append(f'<p class="small">{esc(alg.notes)}</p>')
-    return "".join(parts)
-
-
-def _comparators(row: pd.Series | None) -> dict[str, float]:
-    if row is None:
-        return {}
-    out = {}
-    for key, name in COMPARATOR_LABELS.items():
-        v = row.get(key)
-        if v is not None and pd.notna(v):
-            out[name] = float(v)
-    return out
-
-
-def spc_for(series: pd.DataFrame, ind: Indicator) -> pd.DataFrame | None:
-    """SPC mean, limits, variation and rules per point (:func:`pmqa_lib.report.charts.spc_points`);
-    None (no limits drawn) below :data:`pmqa_lib.report.narrative.SPC_MIN_POINTS` points, where the
-    narrative says there are too few to judge the variation."""
-    if series["spc_value"].notna().sum() < narrative.SPC_MIN_POINTS:
-        return None
-    try:
-        return charts.spc_points(series, ind)
-    except Exception as exc:  # a chart must never stop the report: draw it without limits
-        log.warning("SPC limits for %s not drawn: %s", ind.ref, exc)
-        return None
-
-
-def indicator_page(
-    inputs: ReportInputs, refs: list[str], f: pd.DataFrame, comments: pd.DataFrame
-) -> str:
-    """One indicator page in the form of Appendix 1 (the main indicator is the last of ``refs``)."""
-    cat, q = inputs.catalogue, inputs.quarter
-    main = cat[refs[-1]]
-    a = inputs.assurance.drop_duplicates("indicator").set_index("indicator")
-    arow = a.loc[main.ref] if main.ref in a.index else None
-    status = arow.get("status", "ok") if arow is not None else "missing"
-    if pd.isna(status):
-        status = "missing"
-    rag = arow.get("rag") if arow is not None else None
-    if (rag is None or pd.isna(rag)) and status != "ok":
-        rag = tables.no_data_text(status)
-    parts = [
-        f'<section class="indicator-page" id="{html_blocks.anchor_id(main.ref)}">',
-        _page_header(main, inputs, rag, arow.get("band") if arow is not None else None),
-    ]
-    for ref in refs:
-        ind = cat[ref]
-        df = tables.indicator_page_table(inputs.measures, ind, q)
-        num = [c for c in df.columns if c]
-        parts.append(html_blocks.table(df, numeric_columns=num, row_header="",
-                                  caption=f"{ind.ref} {ind.name} ({ind.unit_label})"))  # fmt: skip
-    fmain = f.set_index("indicator").loc[main.ref]
-    parts.append(
-        '<div class="narrative"><h4>What the data say</h4>'
-        + "".join(f"<p>{esc(s)}</p>" for s in narrative.sentences(fmain))
-        + "</div>"
-    )
-    parts.append("<h4>Algorithm</h4>" + _algorithm(main))
-    series = chart_series(inputs, main)
-    if len(series):
-        fig = charts.indicator_chart(series, main, _comparators(arow), spc_for(series, main))
-        alt = charts.chart_alt_text(series, main)
-        css = "chart"
-        if main.frequency == "annual":  # a handful of yearly points: a smaller chart will do
-            alt = alt.replace(" by quarter, ", " by year, ").replace("quarter(s)", "year(s)")
-            css = "chart chart-small"
-        parts.append(charts.img_tag(fig, alt, css))
-    others = [r for r in main.linked if r not in refs]
-    if others:
-        parts.append(
-            f'<p class="small">Please note: this indicator is closely linked to {esc(", ".join(others))} '
-            "and both sets of data should be scrutinised together.</p>"
-        )
-    parts.append("<h4>Commentary</h4>")
-    crow = comments.loc[main.ref] if main.ref in comments.index else None
-    result_period = _result_period(arow, q)
-    if result_period != q:  # an annual result from an earlier return: its own commentary
-        earlier = tables.quarter_commentary(
-            inputs.observations, inputs.returns_accepted.iloc[0:0], result_period
-        )
-        crow = earlier.loc[main.ref] if main.ref in earlier.index else None
-        parts.append(
-            f'<p class="small">The latest annual result was returned in {esc(result_period.label)}'
-            f" ({esc(narrative.period_phrase(arow.get('result_label')))}); its commentary and"
-            " actions follow.</p>"
-        )
-    commentary = crow["commentary"] if crow is not None else ""
-    if status != "ok":
-        parts.append(
-            f'<p><strong>Data commentary:</strong> <span class="nodata">{esc(tables.no_data_text(status))}</span></p>'
-        )
-    elif commentary:
-        parts.append(
-            '<p class="keep-with-next"><strong>Data commentary:</strong></p>'
-            + html_blocks.text_block(commentary, "commentary")
-        )
-    else:
-        parts.append("<p><strong>Data commentary:</strong> none given with the return.</p>")
-    parts.append(
-        f"<p><strong>How does this make children safer:</strong> {esc(main.how_safer)}</p>"
-    )
-    parts.append(
-        f"<p><strong>Why this indicator is monitored:</strong> {esc(main.why_monitored)}</p>"
-    )
-    actions = html_blocks.split_actions(crow["actions"]) if crow is not None else []
-    timescale = crow["action_timescale"] if crow is not None else ""
-    if actions:
-        acts = pd.DataFrame(
-            {"Actions to improve": actions, "Timescale": [timescale] * len(actions)}
-        )
-        parts.append(html_blocks.table(acts, css_class="data actions"))
-    else:
-        parts.append("<p><strong>Actions to improve:</strong> none given with the return.</p>")
-    audits = audits_for(inputs, main.ref)
-    if audits:
-        parts.append(f"<p><strong>Multi-agency audit:</strong> {esc(audits)}</p>")
-    parts.append("</section>")
-    return "".join(parts)
-
-
-def _result_period(arow: pd.Series | None, quarter: Quarter) -> Quarter:
-    """The quarter whose return holds the result the page rates (an annual indicator's latest
-    annual result may come from an earlier return); ``quarter`` when not known."""
-    text = arow.get("result_period") if arow is not None else None
-    try:
-        return Quarter.parse(str(text)) if isinstance(text, str) and text else quarter
-    except ValueError:
-        return quarter
-
-
-def chart_series(inputs: ReportInputs, ind: Indicator) -> pd.DataFrame:
-    """The chart's series (:func:`pmqa_lib.report.charts.series_frame`); for an annual indicator one point
-    per annual period (the quarters between due quarters are not gaps in the data), labelled by
-    the period it covers (:func:`annual_short_label`)."""
-    series = charts.series_frame(inputs.measures, ind.ref, inputs.quarter)
-    if ind.frequency != "annual" or series.empty:
-        return series
-    res = tables.annual_results(inputs.measures, ind)
-    res = res[res["period"].isin(series["period"])]
-    labels = [annual_short_label(int(s), ind.reporting_period) for s in res["slot"]]
-    out = series.set_index("period").loc[res["period"]].reset_index()
-    return out.assign(label=labels)
-
-
-def annual_short_label(slot: int, reporting_period: str) -> str:
-    """Two-line x-axis label of an annual period: slot 2014 -> "FY" over "14/15" (financial),
-    "cal" over "2014" (calendar); school slot 2015 -> "SY" over "14/15"."""
-    if reporting_period == "calendar":
-        return f"cal\n{slot}"
-    start = slot - 1 if reporting_period == "school" else slot
-    prefix = "SY" if reporting_period == "school" else "FY"
-    return f"{prefix}\n{financial_year_label(start, short=True)}"
-
-
-def indicator_pages(inputs: ReportInputs, f: pd.DataFrame | None = None) -> list[str]:
-    f = facts(inputs) if f is None else f
-    comments = tables.quarter_commentary(
-        inputs.observations, inputs.returns_accepted, inputs.quarter
-    )
-    return [indicator_page(inputs, refs, f, comments) for refs in page_groups(inputs).values()]
-
-
-def audits_for(inputs: ReportInputs, ref: str) -> str:
-    """Audits the registers link to this indicator, as one line; "" when they cannot be read."""
-
-    try:
-        df = register_tables.audits_for_indicator(inputs.quarter, _paths_of(inputs), ref)
-    except Exception as exc:  # registers must never stop the report
-        log.warning("audits for %s not read: %s", ref, exc)
-        return ""
-    if df is None or len(df) == 0:
-        return "no audit scheduled"
-    return audit_lines(df)
-
-
-def audit_lines(df: pd.DataFrame) -> str:
-    """One line per audit, joined by "; ": a scheduled audit as "MAA 5. <audit> (lead auditor
-    Steve Woodhead, reported, due 30 Sep 2015)", one proposed by this quarter's trigger as
-    "proposed: <question> (lead auditor Alison Thornton)"."""
-    out = []
-    for rec in df.to_dict("records"):
-        get = _getter(rec)
-        bits = [f"lead auditor {get('lead_auditor')}"] if get("lead_auditor") else []
-        proposed = get("kind") == "proposed"
-        if get("status") and not proposed:
-            bits.append(get("status"))
-        due = pd.to_datetime(get("current_due_date") or None, errors="coerce")
-        if pd.notna(due):
-            bits.append(f"due {due.day} {due:%b %Y}")
-        head = f"proposed: {get('audit')}" if proposed else f"{get('ref')} {get('audit')}".strip()
-        out.append(f"{head} ({', '.join(bits)})" if bits else head)
-    return "; ".join(out)
-
-
-def _getter(rec: dict):
-    """``get(key)``: the record's value as trimmed text, "" when missing."""
-
-    def get(key: str) -> str:
-        v = rec.get(key)
-        return "" if v is None or pd.isna(v) else str(v).strip()
-
-    return get
-
-
-def _paths_of(inputs: ReportInputs):
-    from pmqa_lib.core.files import Paths
-
-    return getattr(inputs, "paths", None) or Paths.from_env()
+def indicator_page_list(
+    inputs: ReportInputs, f: pd.DataFrame | None = None, chart_dir: str | Path | None = None
+) -> list[str]:
+    """The heading of the indicator pages, then every page (:mod:`indicator_pages`); the heading
+    and the first page are one output, so the first page follows the heading on its sheet."""
+    pages = indicator_pages.indicator_pages(inputs, f, chart_dir)
+    return [indicators_intro(inputs) + (pages[0] if pages else ""), *pages[1:]]
 
 
 def registers_section(inputs: ReportInputs) -> str:
@@ -457,7 +254,7 @@ def registers_section(inputs: ReportInputs) -> str:
     report: the section says so instead."""
 
     try:
-        tables_by_title = register_tables.report_tables(inputs.quarter, _paths_of(inputs))
+        tables_by_title = register_tables.report_tables(inputs.quarter, paths_of(inputs))
     except Exception as exc:  # registers must never stop the quarter's report
         log.warning("registers not shown: %s", exc)
         body = f'<div class="placeholder"><p>Registers not available: {esc(exc)}</p></div>'
@@ -474,9 +271,15 @@ def registers_section(inputs: ReportInputs) -> str:
             body.append(
                 html_blocks.table(df.astype(object).where(df.notna(), ""), rag_columns=rag_cols)
             )
+    body.append(navigation.back_link())
     return html_blocks.section(
         "Registers", "".join(body), css_class="section section-break", anchor="registers"
     )
+
+
+def accessibility_section(inputs: ReportInputs) -> str:
+    """The accessibility statement, the last section of the report (and so of its PDF)."""
+    return accessibility.statement_section(inputs.catalogue)
 
 
 def footer(inputs: ReportInputs) -> str:

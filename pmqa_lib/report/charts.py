@@ -1,19 +1,24 @@
-"""Charts for the board report and the drill-down (matplotlib with seaborn's styling).
+"""Charts for the board report, the drill-down and the profile (matplotlib, seaborn's styling),
+as SVG.
 
-One palette everywhere. SPC points use the Making Data Count colours (NHS England): common cause
-grey, special cause improvement blue, special cause concern orange, as in the NHS-R
-``plotthedots`` package. Every chart has a title, a unit on the y axis and quarter labels on the x
-axis, is sized for the width of an A4 page (17 cm) at 150 dpi, and is embedded in the HTML as a
-base64 PNG with alt text (:func:`img_tag`), so the report needs no other files.
+One palette everywhere (:mod:`pmqa_lib.report.palette`). SPC points use the Making Data Count
+colours (NHS England): common cause grey, special cause improvement blue, special cause concern
+orange. England, statistical-neighbour and regional lines differ by dash pattern and carry a
+direct label with their value, so they are told apart without colour; where counts exist the
+authority's 95% interval is drawn as a band. Every chart is an SVG (text kept as text, sized for
+the width of an A4 page) embedded in the HTML as an ``<img>`` with alt text that states the key
+numbers, followed by its data as a table under ``<details>`` (:func:`figure_html`), so the report
+needs no other files and the PDF printed from it stays vector.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 import io
 import logging
+import re
 import textwrap
+import urllib.parse
 
 import matplotlib
 
@@ -23,29 +28,22 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from pmqa_lib.core.catalogue import Indicator  # noqa: E402
+from pmqa_lib.core.catalogue import COMPARATOR_LABELS, Indicator  # noqa: E402
 from pmqa_lib.core.format import format_number  # noqa: E402
 from pmqa_lib.core.periods import Quarter, financial_year_label  # noqa: E402
+from pmqa_lib.report import palette  # noqa: E402
 
 log = logging.getLogger(__name__)
 
-# Making Data Count colours (NHS-R plotthedots)
-COMMON_CAUSE = "#7B7D7D"
-IMPROVEMENT_COLOUR = "#289DE0"
-CONCERN_COLOUR = "#FAB428"
-NEUTRAL_COLOUR = "#490092"
-# the rest of the palette
-VALUE_LINE = "#425563"  # NHS dark grey-blue: the series
-TARGET = "#DE1B1B"  # target line
-LIMITS = "#7B7D7D"  # process limits
-COMPARATOR_COLOURS = {
-    "England": "#005EB8",
-    "Statistical neighbours": "#009639",
-    "Region": "#AE2573",
-}
-RAG_COLOURS = {"Red": "#D5281B", "Amber": "#FFB81C", "Green": "#007F3B"}
+COMMON_CAUSE = palette.COMMON_CAUSE
+IMPROVEMENT_COLOUR = palette.IMPROVEMENT
+CONCERN_COLOUR = palette.CONCERN
+NEUTRAL_COLOUR = palette.NEUTRAL
 WIDTH_IN = 6.7  # 17 cm: A4 width less margins
-DPI = 150
+#: SVG user units are points: at 72 dpi a point is a pixel, so label offsets are exact
+SVG_DPI = 72
+#: bumped when the drawing changes, so stored charts (:mod:`pmqa_lib.report.chart_store`) are redrawn
+CHART_VERSION = "4"
 
 
 def _style() -> None:
@@ -59,12 +57,14 @@ def _style() -> None:
             "legend.fontsize": 8,
             "xtick.labelsize": 8,
             "ytick.labelsize": 8,
+            "svg.fonttype": "none",  # text stays text: small, crisp, searchable in the PDF
+            "svg.hashsalt": "pmqa",  # stable ids: the same chart gives the same bytes
         }
     )
 
 
 def short_label(period: str) -> str:
-    """``2015Q2 -> "Q2\n15/16"``: two lines, so a dozen quarters fit across an A4 chart."""
+    """``2015Q2 -> "Q2\\n15/16"``: two lines, so a dozen quarters fit across an A4 chart."""
     q = Quarter.parse(period)
     return f"Q{q.q}\n{financial_year_label(q.fy, short=True)}"
 
@@ -73,12 +73,13 @@ def series_frame(
     measures: pd.DataFrame, indicator: str, last: Quarter | None = None
 ) -> pd.DataFrame:
     """One indicator's quarterly series for a chart: period, ordinal, label, value, spc_value,
-    target, status.
+    target, status, lower, upper.
 
     ``value`` is the headline figure the tables show (a rolling rate for 1.1); ``spc_value`` is the
     quarter's own figure (``quarter_value``) on which SPC is computed, as the assurance stage does,
-    because rolling sums are autocorrelated. Sorted oldest first, cut at ``last``; quarters with no
-    data keep their row with NaN value; quarters before the first value are dropped.
+    because rolling sums are autocorrelated. ``lower``/``upper`` are the value's 95% interval
+    (:func:`value_intervals`), NaN without counts. Sorted oldest first, cut at ``last``; quarters
+    with no data keep their row with NaN value; quarters before the first value are dropped.
     """
     m = measures[(measures["indicator"] == indicator) & (measures["kind"] == "quarter")]
     m = m.assign(ordinal=m["period"].map(lambda s: Quarter.parse(s).ordinal))
@@ -88,6 +89,7 @@ def series_frame(
     if m["value"].notna().any():
         m = m[m["ordinal"] >= m.loc[m["value"].notna(), "ordinal"].min()]
     spc_col = "quarter_value" if "quarter_value" in m else "value"
+    lower, upper = value_intervals(m)
     return pd.DataFrame(
         {
             "period": m["period"].to_numpy(),
@@ -97,8 +99,33 @@ def series_frame(
             "spc_value": m[spc_col].astype(float).to_numpy(),
             "target": m["target"].astype(float).to_numpy(),
             "status": m["status"].to_numpy() if "status" in m else "ok",
+            "lower": lower,
+            "upper": upper,
         }
     )
+
+
+def value_intervals(m: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """95% limits of each measures row's headline value, from its counts, as the assurance stage
+    computes them for the latest quarter (:func:`pmqa_lib.analytics.stats.value_interval`: Wilson
+    for percentages, Byar or exact Poisson for rates; NaN for numbers, days and ratios). A rolling
+    figure uses the rolling counts; a rate divides by the population."""
+    from pmqa_lib.analytics import stats
+
+    nan = pd.Series(np.nan, index=m.index)
+    if m.empty or "unit" not in m:
+        return nan.to_numpy(), nan.to_numpy()
+    rolling = pd.to_numeric(m.get("rolling_quarters", nan), errors="coerce").fillna(1) > 1
+    num = np.where(rolling, m.get("rolling_numerator", nan), m.get("numerator", nan))
+    den = np.where(rolling, m.get("rolling_denominator", nan), m.get("denominator", nan))
+    den = np.where(m["unit"].eq("rate_per_10k"), m.get("population", nan), den)
+    mult = m["unit"].map({"percent": 100.0, "rate_per_10k": 10000.0}).fillna(1.0)
+    lo, hi, _ = stats.value_interval(
+        m["unit"].to_numpy(), pd.to_numeric(pd.Series(num), errors="coerce"),
+        pd.to_numeric(pd.Series(den), errors="coerce"), mult.to_numpy(), 0.95,
+    )  # fmt: skip
+    ok = m["value"].notna().to_numpy()
+    return np.where(ok, lo, np.nan), np.where(ok, hi, np.nan)
 
 
 RULE_NAMES = {
@@ -138,14 +165,36 @@ def spc_points(series: pd.DataFrame, indicator: Indicator) -> pd.DataFrame | Non
 
 
 def _variation_colour(v: object) -> str:
+    return {"improvement": IMPROVEMENT_COLOUR, "concern": CONCERN_COLOUR,
+            "neutral": NEUTRAL_COLOUR}.get(variation_kind(v), COMMON_CAUSE)  # fmt: skip
+
+
+def variation_kind(v: object) -> str:
+    """``"special cause improvement"`` -> ``"improvement"``; common cause (or unknown) ->
+    ``"common"``."""
     s = str(v).lower() if isinstance(v, str) else ""
-    if "improv" in s:
-        return IMPROVEMENT_COLOUR
-    if "concern" in s:
-        return CONCERN_COLOUR
-    if "neutral" in s:
-        return NEUTRAL_COLOUR
-    return COMMON_CAUSE
+    for kind in ("improvement", "concern", "neutral"):
+        if kind[:6] in s:
+            return kind
+    return "common"
+
+
+def _direct_labels(ax, items: list[tuple[str, float, str]], min_gap: float = 9.0) -> None:
+    """Labels at the right edge of the axes, one per horizontal line (text, y, colour), pushed
+    apart vertically so lines at the same value still show every label (2.4's England,
+    neighbours and target sit on one line)."""
+    if not items:
+        return
+    ys = np.array([ax.transData.transform((0, y))[1] for _, y, _ in items])
+    order = np.argsort(ys)
+    placed = ys.copy()
+    for k in range(1, len(order)):
+        prev, cur = order[k - 1], order[k]
+        placed[cur] = max(placed[cur], placed[prev] + min_gap)
+    for (text, y, colour), y0, y1 in zip(items, ys, placed, strict=True):
+        ax.annotate(text, xy=(1.0, y), xycoords=("axes fraction", "data"),
+                    xytext=(4, y1 - y0), textcoords="offset points", va="center", ha="left",
+                    fontsize=7.5, color=colour, annotation_clip=False)  # fmt: skip
 
 
 def indicator_chart(
@@ -153,99 +202,133 @@ def indicator_chart(
     indicator: Indicator,
     comparators: dict[str, float] | None = None,
     spc: pd.DataFrame | None = None,
-    mark_rules: bool = False,
     height: float = 2.9,
 ) -> plt.Figure:
-    """The series with its target, comparators and, when given, SPC mean and process limits.
+    """The series with its 95% interval, target, comparators and, when given, SPC mean and
+    process limits.
 
     Parameters
     ----------
     series : DataFrame
-        From :func:`series_frame`: label, value, target (per period; a step line).
+        From :func:`series_frame`: label, value, target (per period; a step line), optional
+        ``lower``/``upper`` (the interval band) and ``spc_value``.
     comparators : dict
-        e.g. ``{"England": 88.0}``: drawn as labelled horizontal lines.
+        Assurance column -> value, e.g. ``{"england": 88.0}`` (:data:`pmqa_lib.report.palette.
+        COMPARATOR_STYLES`): each drawn as a horizontal line with its own dash pattern and a direct
+        label with its value.
     spc : DataFrame, optional
-        Aligned with ``series``: ``mean``, ``ucl``, ``lcl`` and ``variation`` per point
-        ("common_cause", "improvement", "concern", "neutral"); optional ``rules`` (text of the rules
-        that fired at that point) marked when ``mark_rules``.
+        Aligned with ``series``: ``mean``, ``ucl``, ``lcl`` and ``variation`` per point; the
+        points are coloured by variation (Making Data Count); the rules that fired are in the
+        chart's data table and the drill-down's signal table, not drawn over the points.
     """
     _style()
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, height), dpi=DPI)
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, height), dpi=SVG_DPI)
     x = np.arange(len(series))
     y = series["value"].to_numpy(dtype=float)
     ys = series.get("spc_value", series["value"]).to_numpy(dtype=float)
+    p = indicator.precision
+    if "lower" in series and series["lower"].notna().any():
+        ax.fill_between(x, series["lower"].to_numpy(float), series["upper"].to_numpy(float),
+                        color=palette.INTERVAL, alpha=0.55, linewidth=0, zorder=0,
+                        label="95% interval")  # fmt: skip
     rolling = not np.allclose(np.nan_to_num(y, nan=-1), np.nan_to_num(ys, nan=-1))
     if rolling:
-        ax.plot(x, y, color=VALUE_LINE, linewidth=2.0, zorder=2,
+        ax.plot(x, y, color=palette.VALUE_LINE, linewidth=2.0, zorder=2,
                 label=f"{indicator.algorithm.rolling_quarters}-quarter rolling")  # fmt: skip
         ax.plot(x, ys, color=COMMON_CAUSE, linewidth=0.8, zorder=2, label="quarter (SPC)")
     else:
-        ax.plot(x, y, color=VALUE_LINE, linewidth=1.6, zorder=2, label=indicator.ref)
+        ax.plot(x, y, color=palette.VALUE_LINE, linewidth=1.6, zorder=2, label=indicator.ref)
     colours = [COMMON_CAUSE] * len(series)
     if spc is not None and len(spc) == len(series):
         colours = [_variation_colour(v) for v in spc.get("variation", [""] * len(spc))]
         for col, style in (("mean", "-"), ("ucl", "--"), ("lcl", "--")):
             if col in spc and spc[col].notna().any():
-                ax.plot(x, spc[col].to_numpy(dtype=float), color=LIMITS, linestyle=style,
-                        linewidth=1.0, zorder=1,
+                ax.plot(x, spc[col].to_numpy(dtype=float), color=palette.LIMITS, linestyle=style,
+                        linewidth=0.9, zorder=1,
                         label={"mean": "mean", "ucl": "process limits", "lcl": None}[col])  # fmt: skip
-        if mark_rules and "rules" in spc:
-            for xi, yi, rule in zip(x, ys, spc["rules"], strict=True):
-                if isinstance(rule, str) and rule and not np.isnan(yi):
-                    ax.annotate(textwrap.fill(rule, 14), (xi, yi), xytext=(0, 8),
-                                textcoords="offset points", ha="center", va="bottom",
-                                fontsize=6, color="#231F20")  # fmt: skip
-    ax.scatter(x, ys, c=colours, s=34, zorder=3, edgecolors="white", linewidths=0.6)
+    ax.scatter(x, ys, c=colours, s=30, zorder=3, edgecolors="white", linewidths=0.6)
     if spc is not None:
         for colour, name in ((IMPROVEMENT_COLOUR, "improvement"), (CONCERN_COLOUR, "concern")):
             if colour in colours:
-                ax.scatter([], [], c=colour, s=34, label=f"special cause {name}")
-    if series["target"].notna().any():
-        ax.step(x, series["target"].to_numpy(dtype=float), where="mid", color=TARGET,
-                linestyle=(0, (4, 2)), linewidth=1.3, label="target", zorder=1)  # fmt: skip
-    for name, value in (comparators or {}).items():
-        if value is None or (isinstance(value, float) and np.isnan(value)):
+                ax.scatter([], [], c=colour, s=30, label=f"special cause {name}")
+    labels: list[tuple[str, float, str]] = []
+    tgt = series["target"].to_numpy(dtype=float)
+    if np.isfinite(tgt).any():
+        ax.step(x, tgt, where="mid", color=palette.TARGET, linestyle=palette.TARGET_DASH,
+                linewidth=1.3, zorder=1)  # fmt: skip
+        last_t = tgt[np.isfinite(tgt)][-1]
+        labels.append((f"Target {format_number(last_t, p)}", last_t, palette.TARGET))
+    for key, value in (comparators or {}).items():
+        if value is None or not np.isfinite(float(value)):
             continue
-        colour = COMPARATOR_COLOURS.get(name, "#231F20")
-        ax.axhline(value, color=colour, linestyle=":", linewidth=1.3,
-                   label=f"{name} ({format_number(value, indicator.precision)})")  # fmt: skip
+        st = palette.COMPARATOR_STYLES[key]
+        ax.axhline(float(value), color=st.colour, linestyle=st.dash, linewidth=1.3, zorder=1)
+        labels.append((f"{st.label} {format_number(value, p)}", float(value), st.colour))
     missing = np.isnan(y)
     for xi in x[missing]:
         ax.axvspan(xi - 0.4, xi + 0.4, color="#E8EDEE", zorder=0)
         ax.text(xi, 0.02, "no\ndata", transform=ax.get_xaxis_transform(), ha="center",
-                va="bottom", fontsize=6.5, color="#425563")  # fmt: skip
+                va="bottom", fontsize=6.5, color=palette.MUTED)  # fmt: skip
     ax.set_xticks(x, series["label"].tolist())
     step = max(1, int(np.ceil(len(x) / 14)))
     for i, lab in enumerate(ax.get_xticklabels()):
         lab.set_visible(i % step == 0 or i == len(x) - 1)
     ax.set_ylabel(indicator.unit_label)
-    ax.set_title(textwrap.shorten(f"{indicator.ref} {indicator.name}", 95))
-    lo = np.nanmin(np.r_[y, ys]) if np.isfinite(np.r_[y, ys]).any() else 0
-    if indicator.unit in ("number", "rate_per_10k", "percent", "days") and lo >= 0:
-        ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    fig.tight_layout()
+    title = textwrap.fill(textwrap.shorten(f"{indicator.ref} {indicator.name}", 150), 75)
+    ax.set_title(title, loc="left")
+    allv = np.r_[y, ys, [v for _, v, _ in labels]]
+    if "lower" in series:
+        allv = np.r_[allv, series["lower"].to_numpy(float), series["upper"].to_numpy(float)]
+    finite = allv[np.isfinite(allv)]
+    if finite.size:
+        lo, hi = float(finite.min()), float(finite.max())
+        pad = (hi - lo) * 0.08 or max(abs(hi) * 0.1, 1.0)
+        bottom = (
+            0.0
+            if indicator.unit in ("number", "rate_per_10k", "percent", "days") and lo >= 0
+            else lo - pad
+        )
+        ax.set_ylim(bottom, hi + pad)
+    if len(x):
+        ax.set_xlim(-0.5, len(x) - 0.5)
+    handles, names = ax.get_legend_handles_labels()
+    # the legend in a band of its own under the axis labels; the right margin holds the labels
+    rows = int(np.ceil(len(handles) / 4)) if handles else 0
+    bottom = (rows * 11 + 4) / (height * 72) if rows else 0.0
+    # fixed margins (points over the figure's size) rather than tight_layout, which draws the
+    # figure once more; saving with bbox_inches="tight" keeps whatever reaches past them
+    axis_room = 34 / (height * 72)  # two-line quarter labels under the axis
+    fig.subplots_adjust(left=0.09, right=0.80, top=1 - (9 + 13 * (title.count("\n") + 1)) / (height * 72),
+                        bottom=bottom + axis_room)  # fmt: skip
+    if handles:
+        fig.legend(handles, names, loc="lower left", bbox_to_anchor=(0.01, 0.0), ncol=4,
+                   frameon=False, fontsize=7.5)  # fmt: skip
+    _direct_labels(ax, labels)
     return fig
 
 
 def linked_chart(
     series_by_ref: dict[str, pd.DataFrame], indicators: dict[str, Indicator]
 ) -> plt.Figure:
-    """Small multiples: linked indicators side by side, each on its own axis and unit."""
+    """Small multiples: linked indicators side by side, each on its own axis and unit, titles
+    wrapped to their panel so they never run into each other."""
     _style()
     n = max(1, len(series_by_ref))
-    fig, axes = plt.subplots(1, n, figsize=(WIDTH_IN, 2.4), dpi=DPI, squeeze=False)
+    fig, axes = plt.subplots(1, n, figsize=(WIDTH_IN, 2.6), dpi=SVG_DPI, squeeze=False)
+    width = max(18, int(70 / n))
     for ax, (ref, s) in zip(axes[0], series_by_ref.items(), strict=False):
         ind = indicators[ref]
         x = np.arange(len(s))
-        ax.plot(x, s["value"], color=VALUE_LINE, marker="o", markersize=3, linewidth=1.3)
+        ax.plot(x, s["value"], color=palette.VALUE_LINE, marker="o", markersize=3, linewidth=1.3)
         if s["target"].notna().any():
-            ax.step(x, s["target"], where="mid", color=TARGET, linestyle=(0, (4, 2)), linewidth=1)
-        ax.set_title(textwrap.shorten(f"{ref} {ind.name}", 40), fontsize=8)
+            ax.step(x, s["target"], where="mid", color=palette.TARGET,
+                    linestyle=palette.TARGET_DASH, linewidth=1)  # fmt: skip
+        title = textwrap.fill(textwrap.shorten(f"{ref} {ind.name}", 2 * width), width)
+        ax.set_title(title, fontsize=7.5, loc="left")
         ax.set_ylabel(ind.unit_label, fontsize=7)
         ticks = [0, len(x) - 1] if len(x) > 1 else [0]
         ax.set_xticks(ticks, [s["label"].iloc[t].replace("\n", " ") for t in ticks], fontsize=7)
-    fig.tight_layout()
+    fig.tight_layout(w_pad=1.5)
     return fig
 
 
@@ -255,7 +338,7 @@ def contribution_chart(contrib: pd.DataFrame, indicator: Indicator) -> plt.Figur
     wide = contrib.pivot_table(
         index="label", columns="agency", values="value", aggfunc="sum", sort=False
     )
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 2.6), dpi=DPI)
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 2.6), dpi=SVG_DPI)
     bottom = np.zeros(len(wide))
     palette = sns.color_palette("colorblind", n_colors=max(3, wide.shape[1]))
     for i, agency in enumerate(wide.columns):
@@ -273,13 +356,13 @@ def contribution_chart(contrib: pd.DataFrame, indicator: Indicator) -> plt.Figur
 def comparator_ci_chart(rows: pd.DataFrame, indicator: Indicator) -> plt.Figure:
     """Point and interval for the authority and each comparator (columns: name, value, lower, upper)."""
     _style()
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.5 + 0.45 * len(rows)), dpi=DPI)
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.5 + 0.45 * len(rows)), dpi=SVG_DPI)
     yy = np.arange(len(rows))[::-1]
     v = rows["value"].to_numpy(dtype=float)
     lo = rows.get("lower", pd.Series(np.nan, index=rows.index)).to_numpy(dtype=float)
     hi = rows.get("upper", pd.Series(np.nan, index=rows.index)).to_numpy(dtype=float)
     err = np.vstack([np.where(np.isnan(lo), 0, v - lo), np.where(np.isnan(hi), 0, hi - v)])
-    ax.errorbar(v, yy, xerr=err, fmt="o", color=VALUE_LINE, ecolor=COMMON_CAUSE, capsize=3)
+    ax.errorbar(v, yy, xerr=err, fmt="o", color=palette.VALUE_LINE, ecolor=COMMON_CAUSE, capsize=3)
     ax.set_yticks(yy, rows["name"].tolist())
     ax.set_xlabel(indicator.unit_label)
     ax.set_title(
@@ -289,33 +372,125 @@ def comparator_ci_chart(rows: pd.DataFrame, indicator: Indicator) -> plt.Figure:
     return fig
 
 
-def img_tag(fig: plt.Figure, alt: str, css_class: str = "chart") -> str:
-    """The figure as an ``<img>`` with an embedded base64 PNG and escaped alt text; closes it."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+# ---------------------------------------------------------------------------------------
+# SVG output
+
+
+_SVG_NOISE = re.compile(r"<\?xml.*?\?>\s*|<!DOCTYPE.*?>\s*|<metadata>.*?</metadata>\s*", re.S)
+_LONG_DECIMALS = re.compile(r"(\d\.\d\d)\d+")
+
+
+def svg_text(fig: plt.Figure) -> str:
+    """The figure as compact SVG text (no XML prolog or metadata, coordinates to 2 decimals of a
+    point); closes the figure."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.05,
+                metadata={"Date": None, "Creator": None, "Format": None, "Type": None})  # fmt: skip
     plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    svg = _SVG_NOISE.sub("", buf.getvalue())
+    svg = re.sub(r">\s+<", "><", svg)
+    return _LONG_DECIMALS.sub(r"\1", svg).strip()
+
+
+#: characters left as they are in an SVG data URL; the rest are percent-encoded (about a tenth
+#: larger than the SVG, against a third for base64)
+_URL_SAFE = " /:;=,.-_()'!~*+?@[]{}$"
+
+
+def svg_img(svg: str, alt: str, css_class: str = "chart") -> str:
+    """An ``<img>`` of SVG text, embedded as a data URL, with escaped alt text."""
+    src = "data:image/svg+xml," + urllib.parse.quote(svg, safe=_URL_SAFE)
     return (
-        f'<img class="{html.escape(css_class)}" alt="{html.escape(alt, quote=True)}" '
-        f'src="data:image/png;base64,{data}">'
+        f'<img class="{html.escape(css_class)}" alt="{html.escape(alt, quote=True)}" src="{src}">'
     )
 
 
-def chart_alt_text(series: pd.DataFrame, indicator: Indicator) -> str:
-    """Alt text that says what the chart shows: the range, the latest value and the target."""
+def img_tag(fig: plt.Figure, alt: str, css_class: str = "chart") -> str:
+    """The figure as an SVG ``<img>`` with escaped alt text; closes it."""
+    return svg_img(svg_text(fig), alt, css_class)
+
+
+def data_details(table_html: str, summary: str = "Chart data") -> str:
+    """A chart's data as a table a reader opens under the chart (closed by default; the PDF
+    leaves it out, the figures being in the page's tables)."""
+    return f'<details class="chart-data"><summary>{html.escape(summary)}</summary>{table_html}</details>'
+
+
+def figure_html(img: str, data_table: str = "", caption: str = "", css_class: str = "") -> str:
+    """A ``<figure>``: the chart, an optional caption, and its data table under ``<details>``."""
+    cls = f' class="{html.escape(css_class)}"' if css_class else ""
+    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    return f"<figure{cls}>{img}{cap}{data_details(data_table) if data_table else ''}</figure>"
+
+
+# ---------------------------------------------------------------------------------------
+# Words and data behind a chart
+
+
+def chart_alt_text(
+    series: pd.DataFrame,
+    indicator: Indicator,
+    comparators: dict[str, float] | None = None,
+    spc_text: str = "",
+) -> str:
+    """Alt text that states the key numbers: the range, the latest value, the same quarter last
+    year, the target, each comparator and the SPC reading."""
     s = series.dropna(subset=["value"])
     if s.empty:
         return f"Chart of {indicator.ref} {indicator.name}: no values to plot."
     first, last = s.iloc[0], s.iloc[-1]
     p = indicator.precision
+
+    def lab(row) -> str:
+        return str(row["label"]).replace("\n", " ")
+
     text = (
         f"Line chart of {indicator.ref} {indicator.name} ({indicator.unit_label}) by quarter, "
-        f"{first['label'].replace(chr(10), ' ')} to {last['label'].replace(chr(10), ' ')}: "
-        f"from {format_number(first['value'], p)} to {format_number(last['value'], p)}"
+        f"{lab(first)} to {lab(last)}: from {format_number(first['value'], p)} to "
+        f"{format_number(last['value'], p)}"
     )
+    if pd.notna(last.get("lower")) and pd.notna(last.get("upper")):
+        text += f" (95% interval {format_number(last['lower'], p)} to {format_number(last['upper'], p)})"
+    if "ordinal" in series and len(series) > 4:
+        year_ago = series[series["ordinal"] == last["ordinal"] - 4]
+        if len(year_ago) and pd.notna(year_ago["value"].iloc[0]):
+            text += f"; a year earlier {format_number(year_ago['value'].iloc[0], p)}"
     if pd.notna(last.get("target")):
         text += f"; target {format_number(last['target'], p)}"
+    for key, value in (comparators or {}).items():
+        text += f"; {COMPARATOR_LABELS.get(key, key)} {format_number(value, p)}"
     n_missing = int(series["value"].isna().sum())
     if n_missing:
         text += f"; {n_missing} quarter(s) with no data"
-    return text + "."
+    text += "."
+    return f"{text} {spc_text}".strip()
+
+
+def chart_data(
+    series: pd.DataFrame,
+    indicator: Indicator,
+    comparators: dict[str, float] | None = None,
+    spc: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The numbers a chart draws, as display text, one row per point: period, value, 95%
+    interval, target, each comparator, and the SPC variation and rules where computed."""
+    p = indicator.precision
+    fmt = np.vectorize(lambda v: format_number(v, p), otypes=[object])
+    out = pd.DataFrame({"Period": series["label"].str.replace("\n", " ", regex=False).to_numpy()})
+    out["Value"] = np.where(series["value"].notna(), fmt(series["value"]), "no data")
+    if "lower" in series and series["lower"].notna().any():
+        out["95% interval"] = np.where(
+            series["lower"].notna(),
+            fmt(series["lower"]).astype(str) + " to " + fmt(series["upper"]).astype(str),
+            "",
+        )
+    if series["target"].notna().any():
+        out["Target"] = fmt(series["target"])
+    for key, value in (comparators or {}).items():
+        out[COMPARATOR_LABELS.get(key, key)] = format_number(value, p)
+    if spc is not None and len(spc) == len(series):
+        out["SPC variation"] = (
+            spc["variation"].astype(object).fillna("").str.replace("_", " ").to_numpy()
+        )
+        out["SPC rules"] = spc["rules"].astype(object).fillna("").to_numpy()
+    return out

@@ -15,7 +15,9 @@ import pandas as pd
 from pmqa_lib.core.catalogue import COMPARATOR_LABELS, Indicator
 from pmqa_lib.core.format import NO_DATA, format_number
 from pmqa_lib.core.periods import Quarter
-from pmqa_lib.report import board_pages, charts, html_blocks, narrative, tables
+from pmqa_lib.report import accessibility, board_pages, charts, html_blocks, narrative, tables
+from pmqa_lib.report import indicator_pages as pages
+from pmqa_lib.report.chart_store import ChartStore
 from pmqa_lib.report.html_blocks import esc
 from pmqa_lib.report.inputs import ReportInputs, read_rag_history
 
@@ -35,7 +37,9 @@ def header(inputs: ReportInputs, ind: Indicator) -> str:
         f'<section class="cover short"><div class="board">{esc(inputs.board_name)}</div>'
         f"<h1>Drill-down: {esc(ind.ref)} {esc(ind.name)}</h1>"
         f'<div class="period">{esc(inputs.quarter.long_label)}</div>'
-        + board_pages._page_header(ind, inputs, rag, arow.get("band") if arow is not None else None)
+        + pages.page_header(
+            ind, inputs, rag, level=2, band=arow.get("band") if arow is not None else None
+        )
         + '<div class="narrative"><h4>What the data say</h4>'
         + "".join(f"<p>{esc(s)}</p>" for s in narrative.sentences(f))
         + "</div>"
@@ -53,15 +57,11 @@ def header(inputs: ReportInputs, ind: Indicator) -> str:
 
 def history(inputs: ReportInputs, ind: Indicator) -> str:
     """Every quarter's figure and the SPC chart with the rules that fired marked."""
-    series = board_pages.chart_series(inputs, ind)  # one point per year for an annual indicator
+    series = pages.chart_series(inputs, ind)  # one point per year for an annual indicator
     parts = []
     if len(series):
-        spc = board_pages.spc_for(series, ind)
-        fig = charts.indicator_chart(
-            series, ind, board_pages._comparators(_arow(inputs, ind.ref)), spc, mark_rules=True,
-            height=3.4,
-        )  # fmt: skip
-        parts.append(charts.img_tag(fig, charts.chart_alt_text(series, ind) + " SPC rules marked."))
+        spc = pages.spc_for(series, ind)
+        parts.append(pages.chart_block(inputs, ind, _arow(inputs, ind.ref), chart_store(inputs)))
         if spc is not None:
             fired = series[["period"]].assign(rules=spc["rules"].to_numpy())
             fired = fired[fired["rules"].fillna("").ne("")]
@@ -90,6 +90,15 @@ def history(inputs: ReportInputs, ind: Indicator) -> str:
     parts.append(html_blocks.table(hist, numeric_columns=("Value", "Numerator", "Denominator", "Target"),
                               caption=f"Full history of {ind.ref}"))  # fmt: skip
     return html_blocks.section("Full history and SPC", "".join(parts))
+
+
+def chart_store(inputs: ReportInputs) -> ChartStore:
+    """The board report's charts of the quarter (``reports/<Q>/charts/``), read only: a chart
+    drawn from the same numbers is reused, any other drawn here (:mod:`chart_store`)."""
+    from pmqa_lib.report.publish import CHARTS_FOLDER
+
+    paths = pages.paths_of(inputs)
+    return ChartStore(paths.report_dir(inputs.quarter) / CHARTS_FOLDER, write=False)
 
 
 def comparator_table(arow: pd.Series | None, ind: Indicator) -> pd.DataFrame:
@@ -127,18 +136,24 @@ def comparators(inputs: ReportInputs, ind: Indicator) -> str:
         return html_blocks.section("Comparators", "<p>No value this quarter to compare.</p>")
     rows["name"] = rows["name"].where(rows["name"] != "Calderdale", inputs.catalogue.la_name)
     p = ind.precision
+    la = inputs.catalogue.la_name
+    how = [
+        "" if k == 0 else {"better": f"better than {n}", "worse": f"worse than {n}",
+                           "similar": f"similar to {n}"}.get(str(st).strip().lower(), "not compared")
+        for k, (n, st) in enumerate(zip(rows["name"], rows["status"].fillna(""), strict=True))
+    ]  # the comparison reads from the authority's side: its row is the reference  # fmt: skip
     shown = pd.DataFrame({
-        "": rows["name"],
+        "Area": rows["name"],
         "Value": [format_number(v, p) for v in rows["value"]],
         "95% interval": [
             f"{format_number(lo, p)} to {format_number(hi, p)}"
             if pd.notna(lo) and pd.notna(hi) else "no interval (no counts)"
             for lo, hi in zip(rows["lower"], rows["upper"], strict=True)
         ],
-        "Compared with the authority": rows["status"].fillna(""),
+        f"How {la} compares": how,
         "Source": rows["source"].fillna(""),
     })  # fmt: skip
-    body = html_blocks.table(shown, numeric_columns=("Value",))
+    body = html_blocks.table(shown, numeric_columns=("Value",), row_header="Area")
     if len(rows) > 1 or rows["lower"].notna().any():
         body = (
             charts.img_tag(
@@ -169,8 +184,14 @@ def contributions(inputs: ReportInputs, ind: Indicator) -> str:
         ["label", "agency", "value"]
     ]
     fig = charts.contribution_chart(c, ind)
+    wide = c.pivot_table(index="label", columns="agency", values="value", aggfunc="sum", sort=False)
+    wide.index = [str(i).replace("\n", " ") for i in wide.index]
+    data = wide.map(lambda v: format_number(v, 0)).rename_axis("Quarter").reset_index()
+    totals = "; ".join(f"{a} {format_number(wide[a].sum(), 0)}" for a in wide.columns)
+    alt = f"Stacked bar chart of {ind.ref} by agency and quarter; totals over the period: {totals}."
     return html_blocks.section(
-        "Each agency's contribution", charts.img_tag(fig, f"{ind.ref} by agency")
+        "Each agency's contribution",
+        charts.figure_html(charts.img_tag(fig, alt), html_blocks.table(data, row_header="Quarter")),
     )
 
 
@@ -182,7 +203,11 @@ def linked(inputs: ReportInputs, ind: Indicator) -> str:
         )
     series = {r: charts.series_frame(inputs.measures, r, inputs.quarter) for r in refs}
     fig = charts.linked_chart(series, {r: inputs.catalogue[r] for r in refs})
-    alt = f"Small multiples of {', '.join(refs)} by quarter, each with its target."
+    latest = "; ".join(
+        f"{r} latest {format_number(s['value'].dropna().iloc[-1], inputs.catalogue[r].precision)}"
+        for r, s in series.items() if s["value"].notna().any()
+    )  # fmt: skip
+    alt = f"Small multiples of {', '.join(refs)} by quarter, each with its target: {latest}."
     a = inputs.assurance.drop_duplicates("indicator").set_index("indicator")
     rows = pd.DataFrame({
         "Reference": refs,
@@ -271,7 +296,13 @@ def triggers(inputs: ReportInputs, ind: Indicator) -> str:
         parts.append(
             html_blocks.definition_list([(k, v if pd.notna(v) else "none") for k, v in pairs])
         )
-    audits = board_pages.audits_for(inputs, ind.ref)
+    audits = pages.audits_for(inputs, ind.ref)
     parts.append(f"<p><strong>Audits:</strong> {esc(audits or 'no audit scheduled')}</p>")
     parts.append(board_pages.footer(inputs))
+    parts.append(statement_link(inputs))
     return html_blocks.section("Triggers and audits", "".join(parts))
+
+
+def statement_link(inputs: ReportInputs) -> str:
+    """The link to the accessibility statement beside the index (``reports/accessibility.html``)."""
+    return accessibility.statement_link(f"../{accessibility.PAGE_NAME}")

@@ -86,6 +86,10 @@ def table(
     row_header: str | None = None,
     group_column: str | None = None,
     col_widths: Sequence[float] | None = None,
+    row_attrs: Sequence[str] | None = None,
+    link_column: str | None = None,
+    link_targets: Iterable[object] | None = None,
+    empty_header: str = "Row",
 ) -> str:
     """Render a DataFrame as an escaped HTML table.
 
@@ -102,6 +106,11 @@ def table(
     col_widths : relative widths of the shown columns (after ``group_column`` is dropped), written
         as a ``<colgroup>`` in percent; use with a ``table-layout: fixed`` class so long words wrap
         instead of pushing the table past the page.
+    row_attrs : per row, attributes already escaped (``' data-rag="Red"'``) for its ``<tr>``.
+    link_column : a column of indicator references, each linked to its page (``#ind-1-1``);
+        only those in ``link_targets`` when that is given.
+    empty_header : the words, hidden from sight but read by screen readers, of a column whose
+        name is empty (a table header is never empty).
     """
     groups = None
     if group_column is not None and group_column in df.columns:
@@ -110,8 +119,13 @@ def table(
     rag_set, num_set = set(rag_columns), set(numeric_columns)
     num_attr = ' class="num"'
     head = "".join(
-        f'<th scope="col"{num_attr if c in num_set else ""}>{esc(c)}</th>' for c in df.columns
+        f'<th scope="col"{num_attr if c in num_set else ""}>'
+        f"{esc(c) if str(c).strip() else _hidden(empty_header)}</th>"
+        for c in df.columns
     )
+    targets = None if link_targets is None else {str(t) for t in link_targets}
+    if row_attrs is not None and len(row_attrs) != len(df):
+        raise ValueError(f"row_attrs has {len(row_attrs)} entries for {len(df)} rows")
     rows = []
     last_group = object()
     for i, rec in enumerate(df.itertuples(index=False, name=None)):
@@ -124,13 +138,16 @@ def table(
         cells = []
         for col, val in zip(df.columns, rec, strict=True):
             content = rag_badge(val) if col in rag_set else esc(val)
+            if col == link_column and (targets is None or str(val) in targets):
+                content = f'<a href="#{anchor_id(val)}">{content}</a>'
             if isinstance(val, str) and val.startswith(NO_DATA_PREFIX):
                 content = f'<span class="nodata">{esc(val)}</span>'
             cls = num_attr if col in num_set else ""
             tag = "th" if col == row_header else "td"
             scope = ' scope="row"' if tag == "th" else ""
             cells.append(f"<{tag}{scope}{cls}>{content}</{tag}>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+        attrs = row_attrs[i] if row_attrs is not None else ""
+        rows.append(f"<tr{attrs}>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     cols = ""
     if col_widths is not None:
@@ -148,6 +165,11 @@ def table(
         f'<table class="{esc(css_class)}">{cap}{cols}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _hidden(text: str) -> str:
+    """Text for screen readers only (``.visually-hidden`` in report.css)."""
+    return f'<span class="visually-hidden">{esc(text)}</span>'
 
 
 def definition_list(pairs: Iterable[tuple[object, object]], css_class: str = "meta") -> str:

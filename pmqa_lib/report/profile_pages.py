@@ -11,7 +11,6 @@ import logging
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from pmqa_lib.core.files import PROJECT_ROOT, Paths, atomic_path, write_text
@@ -124,7 +123,7 @@ def _trend_text(r) -> str:
 
 def table_html(df: pd.DataFrame) -> str:
     """A plain, escaped HTML table (no styling that needs scripts)."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in df.columns)
     body = "".join(
         "<tr>"
         + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in row)
@@ -134,51 +133,150 @@ def table_html(df: pd.DataFrame) -> str:
     return f'<table class="profile"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def plot_series(data: ProfileData, ncols: int = 3):
-    """Small multiples: the authority (with its 95% interval) against England, region and SN."""
+#: the profile's lines: the authority solid with its interval band; comparators by dash pattern
+#: (:data:`pmqa_lib.report.palette.COMPARATOR_STYLES`), so they are told apart without colour
+PROFILE_LINES = {"England": "england", "Region": "region", "SN": "sn"}
+
+
+def measure_chart(data: ProfileData, key: str):
+    """One measure's series: the authority with its 95% interval, England, the region and the
+    neighbours' mean, sized for a third of an A4 page's width."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    keys = data.summary["key"].tolist()
-    nrows = max(1, int(np.ceil(len(keys) / ncols)))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 3.0 * nrows), squeeze=False)
-    styles = {"LA": ("#1d3557", "-", "o"), "England": ("#6c757d", "--", ""),
-              "Region": ("#2a9d8f", ":", ""), "SN": ("#e76f51", "-.", "")}  # fmt: skip
-    titles = data.measures.set_index("key")["title"]
-    for ax, key in zip(axes.flat, keys, strict=False):
-        s = data.series[data.series["key"] == key]
-        for comp, (colour, ls, marker) in styles.items():
-            c = s[s["comparator"] == comp].sort_values("dfe_year")
-            if c["value"].notna().any():
-                label = data.la.name if comp == "LA" else {"SN": "Neighbours"}.get(comp, comp)
-                ax.plot(
-                    c["dfe_year"], c["value"], ls, color=colour, marker=marker, ms=3, label=label
-                )
-            if comp == "LA" and c["lower"].notna().any():
-                ax.fill_between(
-                    c["dfe_year"], c["lower"], c["upper"], color=colour, alpha=0.15, lw=0
-                )
-        ax.set_title(titles[key], fontsize=8.5)
-        ax.tick_params(labelsize=7)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(alpha=0.3)
-    for ax in list(axes.flat)[len(keys) :]:
-        ax.axis("off")
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    from pmqa_lib.report import charts, palette
+
+    charts._style()
+    fig, ax = plt.subplots(figsize=(2.25, 1.75), dpi=charts.SVG_DPI)
+    s = data.series[data.series["key"] == key]
+    la = s[s["comparator"] == "LA"].sort_values("dfe_year")
+    if la["lower"].notna().any():
+        ax.fill_between(la["dfe_year"], la["lower"], la["upper"], color=palette.INTERVAL,
+                        alpha=0.6, lw=0)  # fmt: skip
+    for comp, style_key in PROFILE_LINES.items():
+        c = s[s["comparator"] == comp].sort_values("dfe_year")
+        if c["value"].notna().any():
+            st = palette.COMPARATOR_STYLES[style_key]
+            ax.plot(c["dfe_year"], c["value"], color=st.colour, linestyle=st.dash, lw=1.1)
+    ax.plot(la["dfe_year"], la["value"], color=palette.VALUE_LINE, marker="o", ms=2.5, lw=1.6)
+    ax.tick_params(labelsize=6.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+    ax.grid(alpha=0.3)
+    fig.tight_layout(pad=0.3)
     return fig
 
 
-def figure_html(fig, dpi: int = 110) -> str:
-    """A matplotlib figure as an embedded PNG ``<img>`` (no files, no scripts)."""
-    import base64
-    import io as _io
+def chart_alt(data: ProfileData, key: str) -> str:
+    """The key numbers of one measure's chart: the authority's first and latest values with the
+    latest interval, and the comparators' latest values."""
+    row = data.summary.set_index("key").loc[key]
+    dp = int(row["precision"])
+    s = data.series[(data.series["key"] == key) & (data.series["comparator"] == "LA")]
+    s = s.dropna(subset=["value"]).sort_values("dfe_year")
+    if s.empty:
+        return f"{row['title']}: no published values for {data.la.name}."
+    first, last = s.iloc[0], s.iloc[-1]
+    text = (f"{row['title']}, {data.la.name}, {first['fy_label']} to {last['fy_label']}: from "
+            f"{format_number(first['value'], dp)} to {format_number(last['value'], dp)}")  # fmt: skip
+    if pd.notna(last.get("lower")) and pd.notna(last.get("upper")):
+        text += f" (95% interval {format_number(last['lower'], dp)} to {format_number(last['upper'], dp)})"
+    for comp, name in (("England", "England"), ("Region", "region"), ("SN", "neighbours")):
+        if pd.notna(row.get(comp)):
+            text += f"; {name} {format_number(row[comp], dp)}"
+    return text + "."
 
-    buf = _io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<img alt="series charts" src="data:image/png;base64,{data}">'
+
+def chart_table(data: ProfileData, key: str) -> pd.DataFrame:
+    """One measure's series as a display table: year by area."""
+    dp = int(data.summary.set_index("key").loc[key, "precision"])
+    s = data.series[data.series["key"] == key]
+    wide = s.pivot_table(index="fy_label", columns="comparator", values="value", aggfunc="first")
+    names = {"LA": data.la.name, "England": "England", "Region": "Region", "SN": "Neighbours"}
+    wide = wide[[c for c in names if c in wide.columns]].rename(columns=names)
+    return wide.map(lambda v: format_number(v, dp) or "no data").rename_axis("Year").reset_index()
+
+
+def series_figures(data: ProfileData) -> str:
+    """Every measure's chart as a figure (SVG with alt text, its data under ``<details>``), in a
+    grid that fits an A4 page three across, with the key to the lines above it."""
+    from pmqa_lib.report import charts, html_blocks, palette
+
+    def sample(colour: str, dash: str) -> str:
+        return (f'<svg width="28" height="8" aria-hidden="true" focusable="false"><line x1="0" '
+                f'y1="4" x2="28" y2="4" stroke="{colour}" stroke-width="2" '
+                f'stroke-dasharray="{dash}"/></svg>')  # fmt: skip
+
+    key_items = [(sample(palette.VALUE_LINE, "none"), html.escape(data.la.name)),
+                 ('<span class="band"></span>', "its 95% interval")]  # fmt: skip
+    dashes = {"england": "6 2", "region": "5 1.5 1 1.5", "sn": "1 1.5"}
+    for comp, style_key in PROFILE_LINES.items():
+        st = palette.COMPARATOR_STYLES[style_key]
+        label = {"SN": "Statistical neighbours (mean)"}.get(comp, comp)
+        key_items.append((sample(st.colour, dashes[style_key]), label))
+    legend = "".join(f"<li>{icon} {text}</li>" for icon, text in key_items)
+    figs = []
+    for key, title in data.summary[["key", "title"]].itertuples(index=False):
+        img = charts.img_tag(measure_chart(data, key), chart_alt(data, key))
+        table = html_blocks.table(chart_table(data, key), row_header="Year",
+                                  css_class="data chart-table")  # fmt: skip
+        figs.append(charts.figure_html(img, table, caption=title, css_class="profile-chart"))
+    return (f'<ul class="chart-key">{legend}</ul>'
+            f'<div class="profile-grid">{"".join(figs)}</div>')  # fmt: skip
+
+
+def statement_link() -> str:
+    """The link to the accessibility statement beside the index (``reports/accessibility.html``)."""
+    from pmqa_lib.report import accessibility
+
+    return accessibility.statement_link(f"../{accessibility.PAGE_NAME}")
+
+
+def write_summary_workbook(data: ProfileData, reports_dir: Path | str) -> Path:
+    """``<reports_dir>/profiles/<slug>_summary.xlsx``: the profile's tables to the government
+    standard (:mod:`pmqa_lib.report.spreadsheets`), figures as numbers."""
+    from pmqa_lib.report import spreadsheets as ss
+
+    values, ranks = summary_tables(data)
+    prec = data.summary["precision"].astype(int).tolist()
+    nums = [data.la.name, "England", "Region", "Neighbours (mean)"]
+    values = ss.numeric_table(values.drop(columns=["95% interval"]).assign(
+        **{"Lower 95% limit": ss.rounded(data.summary["lower"], prec),
+           "Upper 95% limit": ss.rounded(data.summary["upper"], prec)}), nums)  # fmt: skip
+    ranks = ss.numeric_table(ranks, ["Change on last year"])
+    sheets = [
+        ss.Sheet(name="Latest year", table=values, row_precision=prec,
+                 title=f"{data.la.name}: latest published year of each measure [note 1] [note 2]",
+                 source="DfE published statistics (children in need, children looked after)"),
+        ss.Sheet(name="Rank and trend", table=ranks, row_precision=prec,
+                 title=f"{data.la.name}: rank, quartile and trend [note 3]", source="pmqa"),
+        ss.Sheet(name="Neighbours", table=neighbours_table(data),
+                 title=f"{data.la.name}'s statistical neighbours (DfE {data.model} list)",
+                 source="DfE statistical neighbour groupings"),
+        ss.Sheet(name="Sources", table=sources_table(data), title="Where each measure comes from",
+                 source="pmqa"),
+    ]  # fmt: skip
+    notes = pd.DataFrame({
+        "Note number": ["note 1", "note 2", "note 3"],
+        "Note text": [
+            "Figures are rounded half away from zero to each measure's precision.",
+            "[x] = not published (suppressed or missing); [z] = not applicable. The 95% "
+            "intervals are Wilson score intervals for percentages and Byar's method for rates.",
+            "Rank 1 = best by polarity among all authorities with a value; quartile A = best "
+            "quarter; trend by Mann-Kendall with Sen's slope over all published years.",
+        ],
+    })  # fmt: skip
+    dest = Path(reports_dir) / "profiles" / f"{data.la.slug}_summary.xlsx"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(dest) as tmp:
+        ss.write_workbook(
+            tmp, sheets, cover_title=f"{data.la.name}: children's social care benchmark profile",
+            intro=["The profile's tables for analysis: figures stored as numbers."],
+            about=["From DfE's published statistics, compared with England, the region and the "
+                   "authority's statistical neighbours.",
+                   {"Accessibility statement": "external:../accessibility.html"}],
+            contact=["The board's performance team"], notes=notes,
+        )  # fmt: skip
+    return dest
 
 
 def write_summary(data: ProfileData, reports_dir: Path | str) -> Path:
@@ -192,6 +290,7 @@ def write_summary(data: ProfileData, reports_dir: Path | str) -> Path:
     out = data.summary[cols].assign(
         la_code=data.la.old_code, la_name=data.la.name, model=data.model
     )
+    write_summary_workbook(data, reports_dir)
     return write_csv(out, Path(reports_dir) / "profiles" / f"{data.la.slug}_summary.csv")
 
 
@@ -237,7 +336,7 @@ def build_profile(la: str, paths: Paths, model: str = "2021") -> dict:
     html_path = write_text(page, out_dir / f"{auth.slug}.html")
     pdf_path = out_dir / f"{auth.slug}.pdf"
     with atomic_path(pdf_path) as tmp:
-        publish.html_to_pdf(page, tmp)
+        publish.html_to_pdf(publish.print_html(page), tmp)
     summary = pd.read_csv(out_dir / f"{auth.slug}_summary.csv", dtype={"text": "str", "la_code": "str"},
                           keep_default_na=False, na_values={"LA": [""], "England": [""], "SN": [""]})  # fmt: skip
     seconds = time.perf_counter() - t0

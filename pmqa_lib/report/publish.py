@@ -29,7 +29,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 
 from pmqa_lib import __version__
 from pmqa_lib.core.files import PROJECT_ROOT, Paths, sha256_file, write_json
@@ -46,12 +45,15 @@ DRILLDOWN_NOTEBOOK = NOTEBOOKS / "indicator_drilldown.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "pmqa"
 CSS_FILE = TEMPLATES / TEMPLATE_NAME / "report.css"
+#: the quarter's stored charts (:mod:`pmqa_lib.report.chart_store`), in ``reports/<Q>/``
+CHARTS_FOLDER = "charts"
 #: the cell tag of the notebooks' Explore sections (tables for an analyst in JupyterLab): those
 #: cells and their outputs are left out of every published HTML and PDF
 EXPLORE_TAG = "explore"
 PACKAGES = (
     "pandas", "numpy", "scipy", "matplotlib", "seaborn", "papermill", "nbconvert", "nbformat",
-    "ipykernel", "weasyprint", "openpyxl", "great_expectations", "pymannkendall", "pyyaml",
+    "ipykernel", "weasyprint", "openpyxl", "gptables", "great_expectations", "pymannkendall",
+    "pyyaml",
 )  # fmt: skip
 
 
@@ -131,11 +133,20 @@ def _short_error(exc: BaseException) -> str:
     return text[-1] if text else type(exc).__name__
 
 
-def notebook_to_html(notebook: Path, title: str) -> str:
+def report_css() -> str:
+    """The stylesheet every report page inlines: the palette's colours, then ``report.css``."""
+    from pmqa_lib.report import palette
+
+    return palette.css_variables() + CSS_FILE.read_text(encoding="utf-8")
+
+
+def notebook_to_html(notebook: Path, title: str, script: str = "") -> str:
     """One self-contained HTML page of the notebook's outputs, with pmqa's template and CSS.
 
     Cells tagged :data:`EXPLORE_TAG` are removed first (nbconvert's ``TagRemovePreprocessor``), so
     an Explore section's tables never reach the published page or the PDF printed from it.
+    ``script`` (the board report's filter, :func:`pmqa_lib.report.navigation.filter_script`) is
+    inlined before ``</body>``; it is the one script :func:`check_self_contained` lets through.
     """
     from nbconvert import HTMLExporter
     from traitlets.config import Config
@@ -156,24 +167,41 @@ def notebook_to_html(notebook: Path, title: str) -> str:
         exclude_unknown=True,
     )
     resources = {
-        "pmqa_css": CSS_FILE.read_text(encoding="utf-8"),
+        "pmqa_css": report_css(),
         "pmqa_title": title,
         "pmqa_version": __version__,
+        "pmqa_js": script,
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    check_self_contained(body)
+    check_self_contained(body, allowed_scripts=(script,) if script else ())
     return body
 
 
 class _Scanner(HTMLParser):
-    """Finds real elements and attributes (not escaped text) that would run or fetch something."""
+    """Finds real elements and attributes (not escaped text) that would run or fetch something.
 
-    def __init__(self) -> None:
+    A ``<script>`` with no attributes whose text is one of ``allowed`` (pmqa's own filter, inlined
+    by the template) is let through; any other script element is a problem.
+    """
+
+    def __init__(self, allowed: tuple[str, ...] = ()) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
+        self.allowed = {a.strip() for a in allowed if a.strip()}
+        self._script: list[str] | None = None
+        self._script_attrs = False
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            text = "".join(self._script).strip()
+            if self._script_attrs or text not in self.allowed:
+                self.problems.append("a <script> element")
+            self._script = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "iframe", "object", "embed"):
+        if tag == "script":
+            self._script, self._script_attrs = [], bool(attrs)
+        elif tag in ("iframe", "object", "embed"):
             self.problems.append(f"a <{tag}> element")
         for name, value in attrs:
             v = (value or "").strip().lower()
@@ -185,6 +213,9 @@ class _Scanner(HTMLParser):
                 self.problems.append(f"an event handler {name} on <{tag}>")
 
     def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script.append(data)
+            return
         if "Traceback (most recent call last)" in data:
             self.problems.append("a Python traceback")
 
@@ -192,12 +223,15 @@ class _Scanner(HTMLParser):
 _CSS_FETCH = re.compile(r"@import|@font-face|url\(\s*[\"']?\s*(?:https?:)?//", re.I)
 
 
-def check_self_contained(html: str) -> None:
-    """Raise :class:`ReportBuildError` if the HTML would run scripts, fetch from the web or show a
-    traceback. Escaped text from returns (``&lt;script&gt;``) is fine: it is shown, not run."""
-    scanner = _Scanner()
+def check_self_contained(html: str, allowed_scripts: tuple[str, ...] = ()) -> None:
+    """Raise :class:`ReportBuildError` if the HTML would run scripts (other than the inline
+    ``allowed_scripts``), fetch from the web or show a traceback. Escaped text from returns
+    (``&lt;script&gt;``) is fine: it is shown, not run."""
+    scanner = _Scanner(allowed_scripts)
     scanner.feed(html)
     scanner.close()
+    if scanner._script is not None:
+        scanner.problems.append("an unclosed <script> element")
     for style in re.findall(r"<style[^>]*>(.*?)</style>", html, re.S | re.I):
         if _CSS_FETCH.search(style):
             scanner.problems.append("a stylesheet import, web font or remote url()")
@@ -205,8 +239,28 @@ def check_self_contained(html: str) -> None:
         raise ReportBuildError(f"the HTML is not self-contained: {'; '.join(scanner.problems[:5])}")
 
 
+#: what the printed page leaves out: the charts' data tables (the page's tables carry the figures),
+#: the filter and its script (nothing to click on paper). Only pmqa's own markup matches: text
+#: from a return is escaped and can never contain these tags.
+_SCREEN_ONLY = re.compile(
+    r'<details class="chart-data">.*?</details>|<form class="filters".*?</form>|<script>.*?</script>',
+    re.S,
+)
+
+
+def print_html(html: str) -> str:
+    """The HTML as the PDF prints it (:data:`_SCREEN_ONLY` removed: less for WeasyPrint to lay out)."""
+    return _SCREEN_ONLY.sub("", html)
+
+
+#: WeasyPrint's PDF variant: PDF/UA-1 makes a tagged PDF (structure tree, alt text of images,
+#: the document language from ``<html lang>``, the title shown), as the accessibility
+#: regulations ask of published PDFs; the headings give the bookmarks
+PDF_VARIANT = "pdf/ua-1"
+
+
 def html_to_pdf(html: str, dest: Path) -> Path:
-    """Print the HTML to an A4 PDF with WeasyPrint (the stylesheet's print rules apply)."""
+    """Print the HTML to a tagged A4 PDF with WeasyPrint (the stylesheet's print rules apply)."""
     import weasyprint
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -215,27 +269,9 @@ def html_to_pdf(html: str, dest: Path) -> Path:
 
     # data: URIs only (the embedded charts): the PDF never fetches anything from the web
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    weasyprint.HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher).write_pdf(str(dest))
-    return dest
-
-
-def write_workbook(sheets: dict[str, pd.DataFrame], dest: Path) -> Path:
-    """An Excel workbook, one sheet per table, header bold and frozen, columns sized to fit."""
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    with pd.ExcelWriter(dest, engine="openpyxl") as xl:
-        for name, df in sheets.items():
-            sheet = name[:31]
-            df.to_excel(xl, sheet_name=sheet, index=False)
-            ws = xl.sheets[sheet]
-            ws.freeze_panes = "A2"
-            for cell in ws[1]:
-                cell.font = Font(bold=True)
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            for i, col in enumerate(df.columns, start=1):
-                longest = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)])
-                ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest + 2))
+    weasyprint.HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher).write_pdf(
+        str(dest), pdf_variant=PDF_VARIANT
+    )
     return dest
 
 
@@ -325,6 +361,54 @@ def _publish(tmp: Path, dest_dir: Path, names: list[str]) -> None:
         os.replace(tmp / name, dest_dir / name)
 
 
+def _draw_charts(quarter: Quarter, paths: Paths, folder: Path) -> None:
+    from pmqa_lib.report import indicator_pages
+    from pmqa_lib.report.inputs import load_report_inputs
+
+    try:
+        indicator_pages.draw_charts(load_report_inputs(quarter, paths), folder)
+    except Exception as exc:  # the notebook draws whatever is missing, and reports any error
+        log.warning("charts not drawn ahead of the notebook: %s", exc)
+
+
+def _start_drawing_charts(quarter: Quarter, paths: Paths, folder: Path):
+    """Draw the indicator charts in a second process while the notebook's kernel starts (the
+    machine's other core); the notebook then reuses them from the store. Both write each chart
+    atomically under one name and key, so whichever finishes a chart first, the result is the
+    same. None where processes cannot be forked."""
+    import multiprocessing as mp
+
+    if "fork" not in mp.get_all_start_methods():
+        return None
+    proc = mp.get_context("fork").Process(
+        target=_draw_charts, args=(quarter, paths, folder), daemon=True
+    )
+    proc.start()
+    return proc
+
+
+def _keep_only(folder: Path, names: set[str]) -> None:
+    """Remove from ``folder`` every file not named in ``names`` (charts of indicators no longer
+    in the catalogue, a temporary file left by a stopped writer)."""
+    if folder.is_dir():
+        for f in folder.iterdir():
+            if f.name not in names:
+                f.unlink()
+
+
+def _publish_folder(src: Path, dest: Path) -> None:
+    """Put the folder ``src`` in place of ``dest``: two renames, the old one removed after."""
+    if not src.is_dir():
+        return
+    old = dest.with_name(f".{dest.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.exists():
+        os.replace(dest, old)
+    os.replace(src, dest)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def _abs(p: Path) -> str:
     return str(Path(p).resolve())
 
@@ -345,7 +429,7 @@ def build_board_report(quarter: Quarter | str, paths: Paths, pdf: bool = True) -
         is not self-contained.
     """
     from pmqa_lib.core.catalogue import load_catalogue
-    from pmqa_lib.report import tables
+    from pmqa_lib.report import archive_index, board_workbook, indicator_pages, navigation
     from pmqa_lib.report.inputs import input_files, load_report_inputs
 
     q = Quarter.parse(quarter)
@@ -361,34 +445,45 @@ def build_board_report(quarter: Quarter | str, paths: Paths, pdf: bool = True) -
     timer = _Timer(f"report {q}")
     tmp = Path(tempfile.mkdtemp(prefix=f".{q}.building.", dir=paths.reports_dir))
     try:
-        nb = timer.run("execute", execute_notebook, REPORT_NOTEBOOK, tmp / "quarter_report.ipynb",
-                       params, rep / "failed")  # fmt: skip
+        # the charts are drawn into the new report's folder; the previous quarter build's are
+        # copied in first, so a chart drawn from the same numbers is reused, not drawn again
+        charts_tmp = tmp / CHARTS_FOLDER
+        if (rep / CHARTS_FOLDER).is_dir():
+            shutil.copytree(rep / CHARTS_FOLDER, charts_tmp)
+        run_params = {**params, "chart_dir": str(charts_tmp)}
+        drawing = _start_drawing_charts(q, paths, charts_tmp)
+        try:
+            nb = timer.run("execute", execute_notebook, REPORT_NOTEBOOK,
+                           tmp / "quarter_report.ipynb", run_params, rep / "failed")  # fmt: skip
+        finally:
+            if drawing is not None:
+                drawing.join(timeout=CELL_TIMEOUT)
+                if drawing.is_alive():  # never wait on it longer than on a cell
+                    drawing.terminate()
+                    drawing.join()
         title = f"{catalogue.board_name}: Performance Indicator Report and Scorecard, {q.label}"
-        html = timer.run("html", notebook_to_html, nb, title)
+        html = timer.run("html", notebook_to_html, nb, title, navigation.filter_script())
         (tmp / "board_report.html").write_text(html, encoding="utf-8")
         names = ["quarter_report.ipynb", "board_report.html"]
         if pdf:
-            timer.run("pdf", html_to_pdf, html, tmp / "board_report.pdf")
+            timer.run("pdf", html_to_pdf, print_html(html), tmp / "board_report.pdf")
             names.append("board_report.pdf")
 
         def workbook() -> None:
-            inp = load_report_inputs(q, paths)
-            sheets = {
-                "Scorecard": tables.scorecard(inp.measures, inp.assurance, inp.catalogue, q),
-                "Traffic-light summary": tables.traffic_light_summary(
-                    inp.assurance, inp.catalogue, q
-                ),
-                "Exceptions": tables.exception_report(inp.assurance, inp.catalogue),
-                "Assurance": inp.assurance,
-            }
-            write_workbook(sheets, tmp / "board_tables.xlsx")
+            board_workbook.write_board_workbook(
+                load_report_inputs(q, paths), tmp / "board_tables.xlsx"
+            )
 
         timer.run("xlsx", workbook)
         names.append("board_tables.xlsx")
         man = manifest(
             q, paths, input_files(q, paths), [tmp / n for n in names], params, timer.seconds
         )
+        final = load_report_inputs(q, paths)
+        man["ratings"] = archive_index.ratings(final)
         write_json(man, tmp / "manifest.json")
+        _keep_only(charts_tmp, indicator_pages.chart_names(final))
+        _publish_folder(charts_tmp, rep / CHARTS_FOLDER)
         names.append("manifest.json")  # last: the Makefile's target for the report stage
         _publish(tmp, rep, names)
         failed = rep / "failed" / "quarter_report.ipynb"
@@ -429,7 +524,7 @@ def build_drilldown(quarter: Quarter | str, indicator: str, paths: Paths) -> Pat
         "indicator": ind.ref,
         "data_dir": _abs(paths.data_dir),
         "reports_dir": _abs(paths.reports_dir),
-    }
+    }  # the notebook reads the board report's charts from reports/<Q>/charts/
     paths.reports_dir.mkdir(parents=True, exist_ok=True)
     timer = _Timer(f"drilldown {q} {ind.ref}")
     tmp = Path(tempfile.mkdtemp(prefix=f".{q}.{stem}.", dir=paths.reports_dir))

@@ -13,6 +13,7 @@ import pandas as pd
 from pmqa_lib.core.catalogue import Catalogue
 from pmqa_lib.core.files import Paths, write_text
 from pmqa_lib.core.periods import Quarter
+from pmqa_lib.report import accessibility
 from pmqa_lib.report.html_blocks import esc
 
 _CSS = """
@@ -76,6 +77,7 @@ def render(outcome, catalogue: Catalogue, quarter: Quarter) -> str:
         "<p>A file that cannot be read as a return is rejected whole. A row that breaks a rule is rejected, and "
         "its indicator shows &quot;no data: return rejected&quot; for the quarter. Warnings are for checking "
         "only. Rows are numbered as in a spreadsheet: the header is row 1.</p>",
+        accessibility.statement_link(),
     ]
     agencies = sorted(
         set(catalogue.agencies) | set(files["agency"].dropna())
@@ -159,6 +161,7 @@ def render(outcome, catalogue: Catalogue, quarter: Quarter) -> str:
                     },  # fmt: skip
                 )
             )
+    parts.append(accessibility.statement_section(catalogue))  # the file is sent on its own
     parts.append("</body></html>\n")
     return "\n".join(parts)
 

@@ -141,4 +141,8 @@ def test_profile_notebook_writes_its_summary_under_the_configured_reports(
     assert got.loc["referrals_rate", "text"] == "456.2"
     assert got.loc["referrals_rate", "dfe_year"] == "2024"
     assert not stray.exists()
-    assert sorted(p.name for p in configured.rglob("*")) == ["calderdale_summary.csv", "profiles"]
+    assert sorted(p.name for p in configured.rglob("*")) == [
+        "calderdale_summary.csv",
+        "calderdale_summary.xlsx",
+        "profiles",
+    ]  # the CSV for tools, the workbook to the government standard (issue 13)

@@ -97,3 +97,13 @@ def test_commentary_of_na_is_read_as_words_not_blank(tmp_path):
     assert t.loc[0, "commentary"] == "N/A" and t.loc[0, "actions"] == "None"
     assert pd.isna(t.loc[1, "commentary"]) and pd.isna(t.loc[0, "value"])
     assert t.loc[1, "value"] == 65.0
+
+
+def test_table_links_references_and_carries_row_attributes():
+    df = pd.DataFrame({"Reference": ["1.1", "X"], "": ["a", "b"]})
+    html = html_blocks.table(df, link_column="Reference", link_targets=["1.1"],
+                             row_attrs=[' data-rag="Red"', ' data-rag="Green"'])  # fmt: skip
+    assert '<a href="#ind-1-1">1.1</a>' in html and ">X<" in html and 'href="#ind-X"' not in html
+    assert '<tr data-rag="Red">' in html and '<tr data-rag="Green">' in html
+    # no empty header: the blank column is named for screen readers
+    assert '<th scope="col"><span class="visually-hidden">Row</span></th>' in html

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
-from openpyxl import load_workbook
 
 from pmqa_lib.core.files import Paths, sha256_file
 from pmqa_lib.core.periods import Quarter
@@ -49,14 +47,32 @@ def test_safe_name_refuses_empty():
         publish.safe_name("..")
 
 
-def test_write_workbook_round_trip(tmp_path):
-    df = pd.DataFrame({"Ind ref": ["CSCB04"], "2015/16 Q2 Result": ["401"]})
-    out = publish.write_workbook({"Scorecard": df, "Assurance": df}, tmp_path / "t.xlsx")
-    wb = load_workbook(out)
-    assert wb.sheetnames == ["Scorecard", "Assurance"]
-    ws = wb["Scorecard"]
-    assert [c.value for c in ws[1]] == ["Ind ref", "2015/16 Q2 Result"]
-    assert ws["B2"].value == "401" and ws.freeze_panes == "A2"
+def test_the_filter_script_is_the_one_script_let_through():
+    from pmqa_lib.report import navigation
+
+    js = navigation.filter_script()
+    page = f"<html><body><p>x</p><script>\n{js}\n</script></body></html>"
+    publish.check_self_contained(page, allowed_scripts=(js,))  # pmqa's own filter: fine
+    with pytest.raises(publish.ReportBuildError, match="script"):
+        publish.check_self_contained(page)  # not allowed unless named
+    with pytest.raises(publish.ReportBuildError, match="script"):
+        publish.check_self_contained(
+            f"<html><body><script>{js}</script><script>alert(1)</script></body></html>",
+            allowed_scripts=(js,),
+        )
+    with pytest.raises(publish.ReportBuildError, match="script"):
+        publish.check_self_contained(
+            f'<html><body><script src="x.js">{js}</script></body></html>', allowed_scripts=(js,)
+        )
+
+
+def test_print_html_leaves_out_what_only_a_screen_uses():
+    html = (
+        '<p>keep</p><details class="chart-data"><summary>Chart data</summary><table></table>'
+        '</details><form class="filters" hidden><select></select></form><script>f()</script>'
+        "<p>&lt;script&gt;shown&lt;/script&gt;</p>"
+    )
+    assert publish.print_html(html) == "<p>keep</p><p>&lt;script&gt;shown&lt;/script&gt;</p>"
 
 
 def test_manifest_hashes_inputs(tmp_path):
