@@ -17,7 +17,14 @@ from pmqa_lib import __version__
 from pmqa_lib.core.catalogue import COMPARATOR_LABELS, Indicator
 from pmqa_lib.core.format import NO_DATA
 from pmqa_lib.core.periods import Quarter, financial_year_label
-from pmqa_lib.report import charts, html_blocks, narrative, register_tables, tables
+from pmqa_lib.report import (
+    charts,
+    html_blocks,
+    narrative,
+    reconciliation_pages,
+    register_tables,
+    tables,
+)
 from pmqa_lib.report.html_blocks import esc
 from pmqa_lib.report.inputs import ReportInputs
 
@@ -106,6 +113,7 @@ def cover(inputs: ReportInputs, generated_at: str | None = None) -> str:
         body.append(
             html_blocks.table(revisions, caption="Earlier values revised by this quarter's returns")
         )
+    body.append(reconciliation_pages.data_quality_block(inputs.reconciliation, inputs.catalogue))
     body.append(
         '<p class="small">Contents: traffic-light summary; scorecard; exception report; '
         "one page per indicator; registers. RAG ratings are written as text as well as colour. "
