@@ -45,7 +45,7 @@ from pmqa_lib.core.catalogue import (
     Catalogue,
     parse_catalogue,
 )
-from pmqa_lib.core.files import PROJECT_ROOT, Paths, atomic_write
+from pmqa_lib.core.files import PROJECT_ROOT, atomic_write
 from pmqa_lib.core.periods import Quarter
 from pmqa_lib.core.reference import POPULATION_COLUMNS, POPULATION_FILE
 from pmqa_lib.public import authorities, downloads, ees, fetch, lait, starter
@@ -464,10 +464,19 @@ def write_board(plan: BoardPlan, folder: Path | str, force: bool = False) -> Wri
 
 
 def _write_templates(plan: BoardPlan, root: Path) -> list[str]:
-    """The agencies' templates for the next return due, made from the board's own catalogue."""
-    from pmqa_lib.validate.return_templates import write_templates
+    """The agencies' return templates for the next return due (``make templates``' workbooks),
+    made from the board's own catalogue: one per agency with indicators due, DfE's left out."""
+    from pmqa_lib.validate.return_templates import due_indicators, write_template
 
-    paths = Paths(root / "data", root / "reports")
-    write_templates(plan.template_quarter, paths)
-    out = paths.reports_dir / "templates" / plan.template_quarter.code
-    return sorted(p.name for p in out.glob("*.xlsx")) if out.is_dir() else []
+    q = plan.template_quarter
+    due = due_indicators(plan.catalogue, q)
+    due = due[due["agency"] != PUBLISHED_AGENCY]
+    last = pd.DataFrame(columns=["indicator", "period", "numerator", "denominator", "value",
+                                 "status"])  # fmt: skip  # a new board has no last quarter
+    names = []
+    for agency, mine in due.groupby("agency", sort=True):
+        name = f"{agency}_{q.code}.xlsx"
+        write_template(str(agency), mine.reset_index(drop=True), last, q,
+                       root / "reports" / "templates" / q.code / name)  # fmt: skip
+        names.append(name)
+    return names

@@ -146,3 +146,31 @@ def test_plan_for_calderdale_from_the_public_files():
     assert "Calderdale" in plan.files["README.md"].decode()
     regs = [k for k in plan.files if k.startswith("data/raw/registers/")]
     assert len(regs) == 7
+
+
+@needs_public
+def test_the_board_file_s_names_replace_the_placeholders():
+    from pmqa_lib.public.board_file import parse_board_file
+
+    names = parse_board_file(
+        {
+            "name": "Kirklees Safeguarding Children Partnership",
+            "short_name": "KSCP",
+            "agencies": [
+                {"role": "council", "code": "KMC", "name": "Kirklees Council",
+                 "lead_officer": {"name": "A Person", "email": "a.person@example.org"}},
+                {"role": "police", "code": "WYP", "name": "West Yorkshire Police",
+                 "lead_officer": {"name": "B Person"}},
+            ],
+        }
+    )  # fmt: skip
+    plan = boards.plan_board("Kirklees", PUBLIC, board=names)
+    cat = plan.catalogue
+    assert cat.placeholders() == []
+    assert sorted(cat.agencies) == ["DFE", "KMC", "WYP"]
+    assert {i.agency for i in cat} == {"KMC"}
+    assert cat["4.1"].lead_officer.name == "A Person"
+    # the police's templates are led by its lead officer (CSCB04: repeat DV referrals)
+    text = plan.files["data/raw/reference/catalogue.yaml"].decode()
+    block = text[text.index("#   - ref: CSCB04") :]
+    assert "#     agency: WYP" in block[:400] and "B Person" in block[:700]
