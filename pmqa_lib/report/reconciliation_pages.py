@@ -33,8 +33,9 @@ def _figure(value: object, count: object, precision: int, unit: str) -> str:
 
 
 def _signed(value: object, precision: int) -> str:
+    """``+17.6``, ``-0.4``; ``0.0`` unsigned (a difference that rounds away)."""
     text = format_number(value, precision)
-    if text and not text.startswith("-") and float(value) != 0:
+    if text and not text.startswith("-") and float(text.replace(",", "")) != 0:
         text = "+" + text
     return text
 

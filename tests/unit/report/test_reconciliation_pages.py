@@ -55,6 +55,9 @@ def test_table_shows_both_figures_with_their_counts_and_the_signed_difference():
     assert t.loc["2014/15", "Difference (% of DfE's)"] == "+2.7%"
     assert t.loc["2014/15", "Tolerance"] == "1.0%"
     assert t.loc["2013/14", "Status"] == "agrees"
+    # 4,493 / 45,633 x 10,000 = 984.5944 against 984.6: a difference that rounds away, unsigned
+    assert t.loc["2013/14", "Difference"] == "0.0"
+    assert t.loc["2013/14", "Difference (% of DfE's)"] == "0.0%"
     assert t.loc["2014/15", "Indicator"] == CAT["2.1"].name
 
 
