@@ -9,6 +9,9 @@ IND ?=
 LA ?= Calderdale
 DAYS ?= 30
 SN ?= 2021
+DIR ?=
+BOARD ?=
+FORCE ?=
 STRICT ?=
 FILES ?=
 DATA_DIR ?= data
@@ -47,7 +50,7 @@ $(error could not list the inputs of Q=$(Q): run `$(PMQA) inputs "$(Q)"` to see 
 endif
 endif
 
-.PHONY: help setup quarter validate drilldown templates reminders profile fetch-public examples test test-fast lint format clean lab bench _quarter _processed
+.PHONY: help setup quarter validate drilldown templates reminders profile board fetch-public examples test test-fast lint format clean lab bench _quarter _processed
 
 help: ## list the targets
 	@echo "pmqa: make <target> [Q=2015Q2] [IND=1.1] [LA=Calderdale]"
@@ -106,6 +109,9 @@ reminders: $(STAMP) ## rolling-report reminders due in the next DAYS days, as CS
 
 profile: $(STAMP) ## LAIT-like benchmark profile for any English LA (LA=Calderdale SN=2021|2025)
 	@$(PMQA) profile "$(LA)" --model $(SN)
+
+board: $(STAMP) ## start a partnership's board from DfE's data (LA=Kirklees DIR=../kirklees [BOARD=board.yaml] [SN=2025] [FORCE=1])
+	@$(PMQA) board "$(LA)" "$(DIR)" $(if $(BOARD),--board-file "$(BOARD)") --model $(SN) $(if $(FORCE),--force)
 
 fetch-public: $(STAMP) ## download the public DfE/ONS files into PUBLIC_DATA_DIR, checked against the manifest (FILES="a.csv b.csv")
 	@$(PMQA) fetch-public $(FILES)

@@ -20,7 +20,7 @@ log = logging.getLogger("pmqa")
 # Raised by library modules for input the user can fix (names, so that cli imports nothing heavy).
 _USER_ERRORS = {
     "CatalogueError", "LAResolutionError", "PublicDataError", "PeriodError", "ManifestError",
-    "ServerUnreachable", "PublicFolderNotWritable",
+    "ServerUnreachable", "PublicFolderNotWritable", "BoardFileError", "BoardFolderError",
 }  # fmt: skip
 
 
@@ -146,6 +146,48 @@ def cmd_fetch_public(args) -> int:
     return 0
 
 
+def cmd_board(args) -> int:
+    """``make board``: a new partnership's board folder from DfE's published data."""
+    from pmqa_lib.core.files import configured_public_dir, from_root
+    from pmqa_lib.public import board as boards
+    from pmqa_lib.public.board_file import load_board_file
+
+    if not (args.la or "").strip():
+        raise UsageError("LA is empty: give the local authority, e.g. LA=Kirklees or LA=382")
+    if not (args.dir or "").strip():
+        raise UsageError("DIR is empty: give the folder for the new board, e.g. DIR=../kirklees")
+    folder = from_root(args.dir)
+    boards.check_folder(folder, force=args.force)  # before any download or work
+    board_file = load_board_file(from_root(args.board_file)) if args.board_file else None
+    public = configured_public_dir()
+    boards.ensure_public_files(boards.required_files(args.model), public, report=_print_outcome)
+    plan = boards.plan_board(args.la, public, model=args.model, board=board_file)
+    done = boards.write_board(plan, folder, force=args.force)
+    first, tq = plan.first_quarter, plan.template_quarter
+    print(
+        f"[board] {plan.la.name} ({plan.la.old_code}, {plan.la.new_code}): {done.folder}\n"
+        f"  written: {len(done.new)} new, {len(done.rewritten)} rewritten, "
+        f"{len(done.unchanged)} unchanged\n"
+        f"  indicators from DfE: {', '.join(plan.active)}; {len(plan.templates)} templates\n"
+        f"  DfE's published figures as annual returns: {plan.years[0]} to {plan.years[1]}\n"
+        f"  return templates for {tq.label}: {', '.join(done.templates) or 'none due'}"
+        + (
+            f"\n  left as templates (no LAIT extract in {public}): {', '.join(plan.lait_left_out)}"
+            if plan.lait_left_out
+            else ""
+        )
+        + (
+            f"\n  placeholders: {len(plan.catalogue.placeholders())} names; edit "
+            f"{done.folder / 'board.yaml'} and run make board again with BOARD= and FORCE=1"
+            if plan.catalogue.placeholders()
+            else ""
+        )
+        + f"\nnext: make quarter Q={first.code} DATA_DIR={args.dir.rstrip('/')}/data "
+        f"REPORTS_DIR={args.dir.rstrip('/')}/reports"
+    )
+    return 0
+
+
 def _print_outcome(outcome) -> None:
     print(f"[fetch] {outcome.line()}", file=sys.stdout if outcome.ok else sys.stderr, flush=True)
 
@@ -227,6 +269,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--model", default="2021", choices=["2021", "2025"], help="statistical neighbour model"
     )
     s.set_defaults(func=cmd_profile)
+
+    s = sub.add_parser(
+        "board", help="a new partnership's board folder from DfE's published data (make board)"
+    )
+    s.add_argument("la", help="name or code, e.g. Kirklees, 382, E08000034")
+    s.add_argument("dir", help="the new board's folder (relative to the project root)")
+    s.add_argument("--board-file", help="the partnership's names (board.yaml); else placeholders")
+    s.add_argument(
+        "--model", default="2021", choices=["2021", "2025"], help="statistical neighbour list"
+    )
+    s.add_argument("--force", action="store_true", help="rebuild make board's files in DIR")
+    s.set_defaults(func=cmd_board)
 
     s = sub.add_parser(
         "fetch-public",

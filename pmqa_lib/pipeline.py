@@ -69,6 +69,7 @@ def run_validate(quarter: Quarter, paths: Paths, strict: bool = False) -> int:
 def run_process(quarter: Quarter, paths: Paths) -> int:
     """Measures, assurance and registers for the quarter."""
     from pmqa_lib.analytics import assessment as analytics
+    from pmqa_lib.analytics import reconciliation
     from pmqa_lib.core import reference
     from pmqa_lib.core.catalogue import load_catalogue
     from pmqa_lib.public import comparators
@@ -85,10 +86,14 @@ def run_process(quarter: Quarter, paths: Paths) -> int:
         write_csv(measures, out / "measures.csv")
         history = analytics.rag_history(obs, catalogue, pops, comps, quarter)
         write_csv(history, out / "rag_history.csv")
+        recon = reconciliation.reconcile(measures, comps, catalogue.to_frame(), quarter)
+        write_csv(recon, out / "reconciliation.csv")
         rag = assurance["rag"].value_counts()
+        flagged = int(recon["flagged"].sum())
         info["detail"] = (
             f"{len(assurance)} indicators: {rag.get('Red', 0)} Red, {rag.get('Amber', 0)} Amber, "
-            f"{rag.get('Green', 0)} Green"
+            f"{rag.get('Green', 0)} Green; reconciliation with DfE: "
+            f"{int((recon['status'] == reconciliation.AGREES).sum())} agree, {flagged} differ"
         )
     with stage("registers", quarter) as info:
         outcome = registers.write_status(quarter, paths, assurance=assurance)

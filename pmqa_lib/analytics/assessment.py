@@ -22,6 +22,7 @@ from pmqa_lib.core.catalogue import (
     ANNUAL_DUE_QUARTER,
     COMPARATOR_COLUMNS,
     CONTINUUM_CELLS,
+    PUBLISHED_AGENCY,
     TARGET_TYPE_COMPARATOR,
     Catalogue,
 )
@@ -85,15 +86,29 @@ def latest_populations(populations: pd.DataFrame) -> pd.DataFrame:
     return pop[["year", "population"]].reset_index(drop=True)
 
 
-def comparator_values(comparators: pd.DataFrame | None, quarter: Quarter) -> pd.DataFrame:
+def comparator_values(
+    comparators: pd.DataFrame | None,
+    quarter: Quarter,
+    published_years: pd.Series | None = None,
+) -> pd.DataFrame:
     """Per indicator: england, sn, region values and labels from the latest DfE year published by
     the start of the quarter's financial year (DfE year <= the financial year's start year: for
-    2015Q2, DfE 2015 = 2014/15)."""
+    2015Q2, DfE 2015 = 2014/15).
+
+    ``published_years`` (indicator -> DfE year) names the indicators whose value is DfE's own
+    published figure for that year (a new board's history, returned by
+    :data:`pmqa_lib.core.catalogue.PUBLISHED_AGENCY`): DfE published England's and the
+    neighbours' figures with it, so they compare with that year's (or the latest before it).
+    """
     cols = ["indicator"] + [f"{c}{s}" for c in COMPARATOR_COLUMNS.values() for s in ("", "_label")]
     if comparators is None or comparators.empty:
         return pd.DataFrame(columns=cols)
     c = comparators.assign(indicator=comparators["indicator"].astype(str))
-    c = c[c["dfe_year"].astype("int64") <= comparator_dfe_year(quarter)].copy()
+    limit = pd.Series(comparator_dfe_year(quarter), index=c.index, dtype="int64")
+    if published_years is not None and len(published_years):
+        own = c["indicator"].map(published_years)
+        limit = limit.where(own.isna(), own.fillna(0).astype("int64"))
+    c = c[c["dfe_year"].astype("int64") <= limit].copy()
     c = c[c["comparator"].isin(list(COMPARATOR_COLUMNS))]
     c = c.sort_values("dfe_year").groupby(["indicator", "comparator"]).tail(1)
     c["key"] = c["comparator"].map(COMPARATOR_COLUMNS)
@@ -205,7 +220,11 @@ def current_rows(
     pick["result_period"] = pick["period"].astype(str)
     pick["result_label"] = period_label
     pick["next_due"] = next_due
-    gap = np.where(pick["status"].eq("rejected"), "was rejected", "was not received")
+    gap = np.select(
+        [pick["status"].eq("rejected"), pick["status"].eq("suppressed")],
+        ["was rejected", "was suppressed (small numbers)"],
+        "was not received",
+    )
     note = np.where(
         carried & has,
         "latest annual result (" + period_label + "); next due in " + next_due,
@@ -267,7 +286,11 @@ def assess_quarter(
     cat_cols = ["indicator", "name", "agency", "lead_officer", "target_type", "green", "red"]
     cat_cols += [c for c in TRIGGER_POINT_COLUMNS if c in catalogue_frame.columns]
     a = a.merge(catalogue_frame[cat_cols], on="indicator", how="left")
-    a = a.merge(comparator_values(comparators, quarter), on="indicator", how="left")
+    a = a.merge(
+        comparator_values(comparators, quarter, published_result_years(a)),
+        on="indicator",
+        how="left",
+    )
 
     # the counts behind the value, for intervals
     rolling = a["rolling_quarters"].fillna(1).to_numpy() > 1
@@ -352,6 +375,21 @@ def assess_quarter(
         str
     )
     return a
+
+
+def published_result_years(rows: pd.DataFrame) -> pd.Series:
+    """indicator -> DfE year, for the rows whose value is DfE's own published figure: a return
+    from :data:`PUBLISHED_AGENCY` (``DFE_<quarter>`` files). The DfE year is the one ending with
+    the result's financial year (a 2023Q4 result is DfE's 2024, the year ending 31 March 2024)."""
+    if "source_file" not in rows or "result_period" not in rows or rows.empty:
+        return pd.Series(dtype="int64")
+    own = rows["source_file"].fillna("").astype(str).str.startswith(f"{PUBLISHED_AGENCY}_")
+    own &= rows["value"].notna()
+    if not own.any():
+        return pd.Series(dtype="int64")
+    sel = rows[own.to_numpy()]
+    years = period_ordinal(sel["result_period"].astype(str)) // 4 + 1
+    return pd.Series(years, index=sel["indicator"].astype(str).to_numpy()).groupby(level=0).max()
 
 
 #: the catalogue's own trigger points, as :meth:`Catalogue.trigger_points_frame` gives them

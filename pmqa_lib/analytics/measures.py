@@ -358,7 +358,14 @@ def quarterly_measures(
         first_rows["result_type"].astype("str").to_numpy(dtype=object),
         first_rows["rolling_quarters"].fillna(1).to_numpy(dtype="float64"),
     )[icode]
-    _set(df, "population_year", population_years(ordv - k + 1, ordv, stock))
+    # an annual indicator's count covers its whole year (referrals in the year ending 31 March):
+    # the four quarters ending with the quarter that carries it, whose midpoint gives DfE's year
+    annual = (
+        per_row("frequency") == "annual" if "frequency" in df else np.zeros(len(df), dtype=bool)
+    )
+    span_q = np.where(annual & ~stock, ANNUAL_WINDOW, 1)
+    span_w = np.maximum(k, span_q)
+    _set(df, "population_year", population_years(ordv - span_w + 1, ordv, stock))
     pop_q = np.full(len(df), np.nan)
     pop_w = np.full(len(df), np.nan)
     if is_rate.any():
@@ -374,11 +381,16 @@ def quarterly_measures(
         look = df[pkeys].iloc[rate_rows].reset_index(drop=True)
         look["year"] = df["population_year"].to_numpy()[rate_rows]
         pop_w[rate_rows] = look.merge(pop, on=pkeys + ["year"], how="left")["population"]
-        look["year"] = population_years(ordv[rate_rows], ordv[rate_rows], stock[rate_rows])
+        look["year"] = population_years(
+            ordv[rate_rows] - span_q[rate_rows] + 1, ordv[rate_rows], stock[rate_rows]
+        )
         pop_q[rate_rows] = look.merge(pop, on=pkeys + ["year"], how="left")["population"]
     num = df["numerator"].to_numpy()
     den_in = df["denominator"].to_numpy()
     val_in = df["value"].to_numpy()
+    # a rate returned with its population (DfE's published returns give the estimate DfE divided
+    # by) divides by that; otherwise by the reference table's (docs/returns.md)
+    pop_q = np.where(is_rate & (k == 1) & ~np.isnan(den_in), den_in, pop_q)
 
     # the quarter alone
     den_q = np.where(is_rate, pop_q, den_in)
@@ -450,6 +462,8 @@ def quarterly_measures(
 
 
 _NOTE_LABELS = ("", NO_DATA_WINDOW, NO_DATA_POPULATION, NOT_DUE)
+#: quarters an annual indicator's count covers (its population is the year's midpoint's)
+ANNUAL_WINDOW = 4
 # why a value is missing, by note code (0: no note, so "not returned"), then "rejected"
 _REASON_LABELS = (
     NO_DATA["missing"],

@@ -49,6 +49,18 @@ ENQUIRY_RULES = (
     "rise_on_same_quarter_last_year_percent", "ytd_above_last_year", "rises_in_a_row",
     "falls_with",
 )  # fmt: skip
+#: the agency code of DfE's own published figures: a return from it may carry any indicator whose
+#: comparator names a DfE source (``comparator.dfe``), as DfE published it (a new board's history,
+#: ``make board``); its rows are the published record, not a partner's return
+PUBLISHED_AGENCY = "DFE"
+#: a name or text ``make board`` filled in for the partnership to replace (board.yaml); the
+#: report shows it as written, so a placeholder is never mistaken for a real name
+PLACEHOLDER = "[placeholder]"
+#: reconciliation with DfE (docs/analytics.md): a difference from DfE's published figure larger than
+#: this percentage of it is shown, unless the indicator's ``comparator.dfe.tolerance_percent`` says
+DEFAULT_RECONCILIATION_TOLERANCE = 1.0
+#: the statistical neighbour lists a board can name (DfE's 2021 groupings, its 2025 model)
+NEIGHBOUR_MODELS = ("2021", "2025")
 UNIT_LABELS = {
     "number": "number",
     "percent": "%",
@@ -196,12 +208,18 @@ class Algorithm:
 
 @dataclass(frozen=True)
 class DfeSource:
-    """Where the England / statistical-neighbour / regional comparator is published (issue 7)."""
+    """Where the England / statistical-neighbour / regional comparator is published (issue 7).
+
+    ``tolerance_percent``: how far (as a percentage of DfE's figure) the board's own annual figure
+    may differ from DfE's published one before the reconciliation shows the difference
+    (:data:`DEFAULT_RECONCILIATION_TOLERANCE` when not given).
+    """
 
     file: str
     measure: str
     filters: dict[str, str] = field(default_factory=dict)
     lait_code: str = ""
+    tolerance_percent: float = DEFAULT_RECONCILIATION_TOLERANCE
 
 
 @dataclass(frozen=True)
@@ -271,7 +289,19 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Neighbour:
+    """One of the board's statistical neighbours (DfE's old LA code and name)."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
 class Catalogue:
+    """The board (its authority, region and statistical neighbours), its agencies and
+    indicators. ``region_*``, ``neighbour_model`` and ``neighbours`` are optional in the file
+    (``make board`` writes them); empty when not given."""
+
     board_name: str
     board_short_name: str
     la_name: str
@@ -280,6 +310,30 @@ class Catalogue:
     agencies: dict[str, Agency]
     indicators: dict[str, Indicator]
     source: Path | None = None
+    region_code: str = ""
+    region_name: str = ""
+    neighbour_model: str = ""
+    neighbours: tuple[Neighbour, ...] = ()
+
+    def placeholders(self) -> list[tuple[str, str]]:
+        """Every name still marked :data:`PLACEHOLDER`: (where, text), e.g. ("board name",
+        "[placeholder] Kirklees Safeguarding Children Partnership"), in catalogue order; the
+        same lead officer is listed once."""
+        found: list[tuple[str, str]] = []
+
+        def check(where: str, text: str) -> None:
+            if PLACEHOLDER in str(text) and (where, text) not in found:
+                found.append((where, text))
+
+        check("board name", self.board_name)
+        check("board short name", self.board_short_name)
+        for a in self.agencies.values():
+            check(f"agency {a.code}", a.name)
+            if a.contact is not None:
+                check(f"agency {a.code} contact", a.contact.name)
+        for i in self.indicators.values():
+            check("lead officer", i.lead_officer.name)
+        return found
 
     def __getitem__(self, ref: str) -> Indicator:
         try:
@@ -330,6 +384,10 @@ class Catalogue:
                     "red": i.thresholds.red if i.thresholds else None,
                     "comparator_type": i.comparator.type,
                     "comparator_source": i.comparator.source,
+                    "dfe_file": i.comparator.dfe.file if i.comparator.dfe else "",
+                    "reconcile_tolerance": (
+                        i.comparator.dfe.tolerance_percent if i.comparator.dfe else float("nan")
+                    ),
                     "plausible_min": i.plausible_min,
                     "plausible_max": i.plausible_max,
                 }
@@ -388,7 +446,8 @@ _INDICATOR_OPTIONAL = {
 }
 _INDICATOR_FIELDS = _INDICATOR_REQUIRED | _INDICATOR_OPTIONAL
 _TOP_FIELDS = {"board", "agencies", "indicators"}
-_BOARD_FIELDS = {"name", "short_name", "la_name", "la_code", "la_old_code"}
+_BOARD_REQUIRED = {"name", "short_name", "la_name", "la_code", "la_old_code"}
+_BOARD_FIELDS = _BOARD_REQUIRED | {"region_code", "region_name", "neighbour_model", "neighbours"}
 
 
 def load_catalogue(path: Path | str | None = None) -> Catalogue:
@@ -427,7 +486,8 @@ def parse_catalogue(raw: Any, source: Path | None = None) -> Catalogue:
     board = raw["board"]
     if not isinstance(board, dict):
         raise CatalogueError("must be a mapping", field="board")
-    _check_keys(board, _BOARD_FIELDS, _BOARD_FIELDS, None, "board.")
+    _check_keys(board, _BOARD_REQUIRED, _BOARD_FIELDS, None, "board.")
+    neighbours = _neighbours(board)
 
     agencies: dict[str, Agency] = {}
     for a in raw["agencies"] or []:
@@ -470,7 +530,33 @@ def parse_catalogue(raw: Any, source: Path | None = None) -> Catalogue:
         agencies=agencies,
         indicators=indicators,
         source=source,
+        region_code=str(board.get("region_code", "") or ""),
+        region_name=str(board.get("region_name", "") or ""),
+        neighbour_model=str(board.get("neighbour_model", "") or ""),
+        neighbours=neighbours,
     )
+
+
+def _neighbours(board: dict) -> tuple[Neighbour, ...]:
+    """The board section's statistical neighbours: a list of ``{code, name}`` (DfE's old LA
+    codes), with the list they come from in ``neighbour_model`` (2021 or 2025)."""
+    model = board.get("neighbour_model")
+    if model is not None and str(model) not in NEIGHBOUR_MODELS:
+        raise CatalogueError(
+            f"{model!r} is not one of {', '.join(NEIGHBOUR_MODELS)}", field="board.neighbour_model"
+        )
+    raw = board.get("neighbours") or []
+    if not isinstance(raw, list):
+        raise CatalogueError("must be a list of {code, name}", field="board.neighbours")
+    out = []
+    for n in raw:
+        if not isinstance(n, dict) or "code" not in n:
+            raise CatalogueError(
+                "each neighbour needs a code (and a name)", field="board.neighbours"
+            )
+        _check_keys(n, {"code"}, {"code", "name"}, None, "board.neighbours.")
+        out.append(Neighbour(str(n["code"]), str(n.get("name", ""))))
+    return tuple(out)
 
 
 def _check_keys(d: dict, required: set, allowed: set, ref: str | None, prefix: str) -> None:
@@ -619,13 +705,20 @@ def _indicator(entry: Any, agencies: dict[str, Agency]) -> Indicator:
         _check_keys(
             d,
             {"file", "measure"},
-            {"file", "measure", "filters", "lait_code"},
+            {"file", "measure", "filters", "lait_code", "tolerance_percent"},
             ref,
             "comparator.dfe.",
         )
+        tol = d.get("tolerance_percent", DEFAULT_RECONCILIATION_TOLERANCE)
+        tol = _number(tol, ref, "comparator.dfe.tolerance_percent")
+        if tol < 0:
+            raise CatalogueError(
+                f"{tol:g} must be a percentage >= 0", ref, "comparator.dfe.tolerance_percent"
+            )
         dfe = DfeSource(
             str(d["file"]), str(d["measure"]),
             {str(k): str(v) for k, v in (d.get("filters") or {}).items()}, str(d.get("lait_code", "")),
+            tol,
         )  # fmt: skip
     comparator = Comparator(
         _choice(comp["type"], TARGET_TYPES, ref, "comparator.type"), str(comp["source"]), dfe

@@ -76,10 +76,10 @@ class Paths:
             public folder that is named but does not exist is kept, so the profile can say
             which folder is missing.
         """
-        data = _from_root(_given(data_dir) or os.environ.get("DATA_DIR") or "data")
-        reports = _from_root(_given(reports_dir) or os.environ.get("REPORTS_DIR") or "reports")
+        data = from_root(_given(data_dir) or os.environ.get("DATA_DIR") or "data")
+        reports = from_root(_given(reports_dir) or os.environ.get("REPORTS_DIR") or "reports")
         public = _given(public_dir)
-        return cls(data, reports, _from_root(public) if public else public_data_dir())
+        return cls(data, reports, from_root(public) if public else public_data_dir())
 
     # inputs
     @property
@@ -118,8 +118,9 @@ def _given(p: str | os.PathLike | None) -> str:
     return "" if p is None else str(p).strip()
 
 
-def _from_root(p: str | os.PathLike) -> Path:
-    """A configured folder as an absolute path: relative ones from the project root."""
+def from_root(p: str | os.PathLike) -> Path:
+    """A configured folder as an absolute path: relative ones from the project root (the folder
+    ``make`` runs in), never from the working directory."""
     p = Path(p).expanduser()
     return p if p.is_absolute() else (PROJECT_ROOT / p).resolve()
 
@@ -130,7 +131,7 @@ def configured_public_dir() -> Path:
     beside the checkout. ``make fetch-public`` downloads into it."""
     env = os.environ.get("PUBLIC_DATA_DIR")
     if env:
-        return _from_root(env)
+        return from_root(env)
     return (PROJECT_ROOT.parent / "shared" / "data" / "public").resolve()
 
 

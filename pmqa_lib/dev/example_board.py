@@ -22,12 +22,25 @@ temporary folder and compares them byte for byte with the committed ones.
 
 The framework's own figures (Appendix 1) are not random: :data:`EISA_NEW` holds the new EISAs per
 quarter found by :func:`search_eisa_counts`, and :data:`FIXED` the printed scorecard values.
+
+The indicators with a DfE source agree with DfE's published Calderdale figures in every year of
+the example DfE published them (:mod:`pmqa_lib.dev.example_dfe`, from the committed
+``reference/comparators.csv``): 2014/15's 3,012 referrals are the four quarters of 2.1, the 205
+children on a plan at 31 March 2015 are 4.1's Q4. No Appendix 1 figure is a DfE-sourced one, so
+none had to give way; had one, the framework's printed figure would win and the reconciliation
+would show the difference.
+
+The lead officers propose the RAG the assurance continuum gives on the figures they send
+(:func:`officer_assessments`), except where the framework prints theirs
+(:data:`TEXT_OVERRIDES`): 1.1 in Q1 2015/16, rated Green at 55.1, which pmqa flags as a
+disagreement.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import logging
 import re
@@ -39,9 +52,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from pmqa_lib.core.catalogue import Catalogue, Indicator, load_catalogue
-from pmqa_lib.core.files import atomic_write
+from pmqa_lib.core.files import Paths, atomic_write
 from pmqa_lib.core.format import round_one
 from pmqa_lib.core.periods import (
     Quarter,
@@ -49,6 +63,7 @@ from pmqa_lib.core.periods import (
     population_year_for_window,
     quarter_range,
 )
+from pmqa_lib.dev import example_dfe
 from pmqa_lib.validate.ingest import RETURN_COLUMNS
 
 log = logging.getLogger(__name__)
@@ -96,6 +111,11 @@ FIXED: dict[str, dict[str, tuple]] = {
     },
 }  # fmt: skip
 FIRST_RETURNED = {"CSCB05a": "2014Q2", "CSCB05c": "2014Q2"}
+#: figures first sent higher than the final one, and revised in a later return (planted faults):
+#: CMBC's 2015Q1 re-referrals counted 4 duplicates, removed in its 2015Q2 return
+FIRST_SENT_EXCESS = {("2.2", "2015Q1"): 4}
+#: the quarter whose return carries each revision of FIRST_SENT_EXCESS
+REVISED_IN = {("2.2", "2015Q1"): "2015Q2"}
 
 
 @dataclass(frozen=True)
@@ -402,8 +422,75 @@ def _annual_period(ind: Indicator, year: int) -> str:
     return Quarter(year, 4).code  # financial 2014/15 and calendar 2014 -> 2014Q4
 
 
-def indicator_values(cat: Catalogue) -> dict[str, list[tuple]]:
-    """Every indicator's (period, numerator, denominator, value) rows, 2013Q1..2015Q4 plus back-data."""
+def _dfe_quarterly(
+    ind: Indicator,
+    s: Series,
+    quarters: list[Quarter],
+    published: dict[int, example_dfe.Published],
+    done: dict[str, list[tuple]],
+) -> list[tuple]:
+    """(period, numerator, denominator, value) rows of an indicator with a DfE source: the
+    seeded series of :func:`_quarterly`'s kinds, made to add up to DfE's published figure in
+    every year DfE published one (:mod:`pmqa_lib.dev.example_dfe`)."""
+    rng = _rng(ind.ref)
+    n = len(quarters)
+    ords = np.array([q.ordinal for q in quarters], dtype=float)
+    season = np.array([s.season[q.q - 1] for q in quarters])
+    level = _interp(s.levels, ords) * season
+    counted = {fy: f for fy, f in published.items() if np.isfinite(f.numerator)}
+    value_only = {fy: f for fy, f in published.items() if not np.isfinite(f.numerator)}
+    codes = [q.code for q in quarters]
+    if s.kind == "count":
+        mean = level * np.exp(rng.normal(0.0, s.noise, n))
+        drawn = rng.poisson(mean).astype(float)
+        for fy, pos in example_dfe.years_of(quarters).items():
+            if fy in counted and len(pos) == 4:
+                drawn[pos] = mean[pos]  # split the published total by the expected counts
+        vals = example_dfe.flow_counts(drawn, quarters, counted, "numerator")
+        return [(c, int(v), None, None) for c, v in zip(codes, vals, strict=True)]
+    if s.kind == "level":
+        shocks = rng.normal(0.0, s.noise, n)
+        ar = np.zeros(n)
+        for i in range(n):  # AR(1): period-end stocks move slowly
+            ar[i] = (0.6 * ar[i - 1] if i else 0.0) + shocks[i]
+        start_fy = quarters[0].fy - 1
+        start = counted[start_fy].numerator if start_fy in published else level[0]
+        vals = example_dfe.stock_path(start, quarters, counted, level, ar)
+        return [(c, int(v), None, None) for c, v in zip(codes, vals, strict=True)]
+    if s.kind != "pct":
+        raise ValueError(f"{ind.ref}: no DfE reconciliation for series kind {s.kind!r}")
+    other = example_dfe.DENOMINATOR_OF.get(ind.ref)
+    if other is not None:
+        by_period = {r[0]: r[1] for r in done[other]}
+        den = np.array([by_period[c] for c in codes], dtype="int64")
+    else:
+        den_mean = _interp(s.den, ords) * season
+        den = rng.poisson(den_mean).astype("int64")
+        den = example_dfe.flow_counts(
+            np.where([q.fy in counted for q in quarters], den_mean, den), quarters, counted,
+            "denominator",
+        )  # fmt: skip
+    p = np.clip(_interp(s.levels, ords) + rng.normal(0.0, s.noise, n), 0.0, 1.0)
+    if ind.is_stock:
+        num = example_dfe.stock_numerators(p, den, quarters, counted)
+    elif counted:
+        num = example_dfe.flow_numerators(p, den, quarters, counted)
+    else:
+        num = rng.binomial(den, p)
+    num, den = example_dfe.onto_published_percent(num, den, quarters, value_only)
+    return [(c, int(a), int(b), None) for c, a, b in zip(codes, num, den, strict=True)]
+
+
+def indicator_values(
+    cat: Catalogue, published: dict[str, dict[int, example_dfe.Published]] | None = None
+) -> dict[str, list[tuple]]:
+    """Every indicator's (period, numerator, denominator, value) rows, 2013Q1..2015Q4 plus
+    back-data, as their agencies finally hold them (a figure later revised is in its final form:
+    :data:`FIRST_SENT_EXCESS` gives the first-sent difference).
+
+    ``published`` (:func:`pmqa_lib.dev.example_dfe.published_figures`) makes the indicators with
+    a DfE source add up to DfE's figures for Calderdale in every year DfE published them.
+    """
     quarters = quarter_range(FIRST_QUARTER, LAST_QUARTER)
     out: dict[str, list[tuple]] = {}
     for ind in cat:
@@ -421,7 +508,14 @@ def indicator_values(cat: Catalogue) -> dict[str, list[tuple]]:
         else:
             first = Quarter.parse(FIRST_RETURNED.get(ref, FIRST_QUARTER))
             qs = [q for q in quarters if q >= first]
-            rows = _quarterly(ref, SERIES[ref], qs)
+            years = {q.fy for q in qs}
+            pub = {fy: f for fy, f in (published or {}).get(ref, {}).items() if fy in years}
+            if ind.comparator.dfe is not None and pub:
+                prior = (published or {}).get(ref, {}).get(min(years) - 1)
+                pub = {**pub, **({min(years) - 1: prior} if prior is not None else {})}
+                rows = _dfe_quarterly(ind, SERIES[ref], qs, pub, out)
+            else:
+                rows = _quarterly(ref, SERIES[ref], qs)
         fixed = FIXED.get(ref, {})
         rows = [(p, *fixed[p]) if p in fixed else (p, a, b, c) for p, a, b, c in rows]
         # units: numbers travel in `value`, everything else in numerator (and denominator)
@@ -431,41 +525,20 @@ def indicator_values(cat: Catalogue) -> dict[str, list[tuple]]:
     return out
 
 
+def first_sent(values: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """The rows as first sent: each of :data:`FIRST_SENT_EXCESS` with its excess added back."""
+    out = {}
+    for ref, rows in values.items():
+        out[ref] = [
+            (p, a + FIRST_SENT_EXCESS[(ref, p)], b, c) if (ref, p) in FIRST_SENT_EXCESS
+            else (p, a, b, c)
+            for p, a, b, c in rows
+        ]  # fmt: skip
+    return out
+
+
 # ------------------------------------------------------------------------------------------
 # Proposed RAG, commentary, actions
-
-
-def _value(ind: Indicator, rows: list[tuple], i: int, pops: dict[int, int]) -> float | None:
-    p, a, b, c = rows[i]
-    if ind.unit == "number":
-        return c
-    if ind.unit in ("percent", "days"):
-        return None if not b else a / b * ind.algorithm.multiplier
-    # rate per 10,000: rolling window of quarters present
-    k = ind.algorithm.rolling_quarters
-    q = Quarter.parse(p)
-    window = quarter_range(q.shift(-(k - 1)), q)
-    counts = {r[0]: r[1] for r in rows}
-    if not all(w.code in counts for w in window):
-        return None
-    year = population_year_for_window(window[0], window[-1])
-    return sum(counts[w.code] for w in window) / pops[year] * 1e4
-
-
-def _band(ind: Indicator, v: float | None, target: float | None) -> str:
-    if v is None:
-        return ""
-    t = ind.thresholds
-    hi = ind.high_is_good
-    if t is not None:
-        if (v >= t.green) if hi else (v <= t.green):
-            return "Green"
-        if (v < t.red) if hi else (v > t.red):
-            return "Red"
-        return "Amber"
-    if target is None:
-        return ""
-    return "Green" if ((v >= target) if hi else (v <= target)) else "Red"
 
 
 def _fmt(ind: Indicator, v: float) -> str:
@@ -486,19 +559,60 @@ def _result_label(ind: Indicator, q: Quarter) -> str:
     return f"Financial year {q.fy_label}"
 
 
-def _texts(
-    ind: Indicator, rows: list[tuple], pops: dict[int, int], rng: np.random.Generator
-) -> list[dict]:
+def officer_assessments(
+    cat: Catalogue, sent: dict[str, list[tuple]], reference: Path
+) -> dict[tuple[str, str], dict]:
+    """What the lead officers see in the figures they send: for each (indicator, quarter) the
+    value and the RAG the assurance continuum gives (:func:`pmqa_lib.analytics.assessment.rag_history`,
+    on the board's populations and comparators in ``reference``), each quarter on the figures
+    as its return left them (a figure revised later, :data:`REVISED_IN`, as first sent until
+    then). This is the RAG they propose, except where the framework prints another
+    (:data:`TEXT_OVERRIDES`: 1.1 in Q1 2015/16 rated Green at 55.1, which pmqa flags)."""
+    from pmqa_lib.analytics.assessment import rag_history
+    from pmqa_lib.core.reference import POPULATION_FILE, load_population
+    from pmqa_lib.public.comparators import COMMITTED_FILE, load_committed
+
+    inputs = [reference / n for n in ("catalogue.yaml", POPULATION_FILE, COMMITTED_FILE)]
+    key = hashlib.sha256(
+        repr((sorted(sent.items()), [p.read_bytes() for p in inputs if p.exists()])).encode()
+    ).hexdigest()
+    if key in _SEEN:  # the same figures and reference tables: the same answer (tests rebuild often)
+        return _SEEN[key]
+    paths = Paths(reference.parents[1], reference.parents[1])
+    pops, comps = load_population(paths), load_committed(paths)
+    first, final = first_sent(sent), sent
+
+    def history(values: dict[str, list[tuple]]) -> pd.DataFrame:
+        obs = pd.DataFrame(
+            [(ref, p, a, b, c) for ref, rows in values.items() for p, a, b, c in rows],
+            columns=["indicator", "period", "numerator", "denominator", "value"],
+        ).assign(status="ok")
+        return rag_history(obs, cat, pops, comps, LAST_QUARTER, first=FIRST_QUARTER)
+
+    h = history(first)
+    if REVISED_IN:
+        after = Quarter.parse(min(REVISED_IN.values()))
+        h2 = history(final)
+        later = h["period"].map(Quarter.parse) >= after
+        h = pd.concat([h[~later], h2[h2["period"].map(Quarter.parse) >= after]])
+    h = h.assign(rag=h["rag"].fillna("").astype(str), value=h["value"].astype(float))
+    _SEEN[key] = {(r.indicator, r.period): {"value": r.value, "rag": r.rag} for r in h.itertuples()}
+    return _SEEN[key]
+
+
+_SEEN: dict[str, dict[tuple[str, str], dict]] = {}
+
+
+def _texts(ind: Indicator, rows: list[tuple], seen: dict[tuple[str, str], dict]) -> list[dict]:
     out = []
-    better = {"Red": "Amber", "Amber": "Green", "Green": "Green", "": ""}
     prev_v = None
-    for i, row in enumerate(rows):
+    for row in rows:
         q = Quarter.parse(row[0])
-        v = _value(ind, rows, i, pops)
+        a = seen.get((ind.ref, row[0]), {})
+        v = a.get("value")
+        v = None if v is None or not np.isfinite(v) else float(v)
+        rag = a.get("rag", "") if v is not None else ""
         target = ind.target_for_year(q.fy_label)
-        rag = _band(ind, v, target)
-        if rag and rng.random() < 0.15:  # lead officers are sometimes more optimistic
-            rag = better[rag]
         unit = {"percent": "%", "days": " days", "rate_per_10k": " per 10,000", "number": ""}.get(
             ind.unit, ""
         )
@@ -562,14 +676,31 @@ def _received(period: str) -> str:
     return max(Quarter.parse(period), Quarter.parse(FIRST_QUARTER)).code
 
 
-def build_returns(cat: Catalogue) -> list[Return]:
-    """Every agency return of the example board, as rows, before the planted faults."""
-    values = indicator_values(cat)
-    pops = CALDERDALE_0_17
+def build_returns(cat: Catalogue, reference: Path | str | None = None) -> list[Return]:
+    """Every agency return of the example board, as rows, before the planted faults.
+
+    ``reference`` is the board's reference folder (default: the catalogue's): its committed
+    comparators give DfE's published figures the DfE-sourced series add up to, and with its
+    populations the RAG the lead officers propose (:func:`officer_assessments`).
+    """
+    reference = Path(reference) if reference is not None else Path(cat.source).parent
+    from pmqa_lib.public.comparators import load_committed
+
+    published = example_dfe.published_figures(
+        load_committed(Paths(reference.parents[1], reference.parents[1]))
+    )
+    values = indicator_values(cat, published)
+    sent = {
+        ind.ref: [r for r in values[ind.ref]
+                  if (ind.agency, _received(r[0])) not in MISSING_RETURNS]
+        for ind in cat
+    }  # fmt: skip
+    seen = officer_assessments(cat, sent, reference)
+    as_sent = first_sent(sent)
     by_key: dict[tuple[str, str], list[dict]] = {}
     for ind in cat:
-        rows = [r for r in values[ind.ref] if (ind.agency, _received(r[0])) not in MISSING_RETURNS]
-        texts = _texts(ind, rows, pops, _rng("text:" + ind.ref))
+        rows = as_sent[ind.ref]
+        texts = _texts(ind, rows, seen)
         for (period, a, b, c), t in zip(rows, texts, strict=True):
             received = _received(period)
             t = {**t, **TEXT_OVERRIDES.get((ind.ref, period), {})}
@@ -643,9 +774,10 @@ def plant_faults(returns: list[Return]) -> list[dict]:
         if r["indicator"] == "2.2" and r["period"] == "2015Q1"
     )
     i = find(f, "2.2", "2015Q2")
-    revised = {**orig, "numerator": int(orig["numerator"]) - 4, "proposed_rag": "",
-               "commentary": "Revised Q1 2015/16 figure: 4 duplicate re-referrals removed after data cleansing.",
-               "actions": "", "action_timescale": ""}  # fmt: skip
+    excess = FIRST_SENT_EXCESS[("2.2", "2015Q1")]
+    revised = {**orig, "numerator": int(orig["numerator"]) - excess, "proposed_rag": "",
+               "commentary": f"Revised Q1 2015/16 figure: {excess} duplicate re-referrals removed "
+               "after data cleansing.", "actions": "", "action_timescale": ""}  # fmt: skip
     index[f].rows.insert(i + 1, revised)
     note(
         f,
@@ -778,7 +910,7 @@ def build_files(
     )
     if public_dir is not None:
         from pmqa_lib.core.reference import POPULATION_COLUMNS, POPULATION_FILE
-        from pmqa_lib.dev.reference_refresh import extract_population
+        from pmqa_lib.public.reference_extracts import extract_population
 
         pop = extract_population(public_dir, (cat.la_code,))
         files[f"reference/{POPULATION_FILE}"] = csv_bytes(

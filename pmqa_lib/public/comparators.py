@@ -14,9 +14,10 @@ DfE's year "2015" is the reporting year ending 31 March 2015, financial year 201
 (``fy_label``). Counts (``numerator``, ``denominator``) come with England, region and LA rows
 where DfE publishes them, for confidence intervals; the SN mean has none.
 
-The pipeline does not need the public folder: it reads the committed extract
-``data/raw/reference/comparators.csv`` with :func:`load_committed`. A developer refreshes that
-extract with :mod:`pmqa_lib.dev.reference_refresh` (see ``docs/public_data.md``).
+The pipeline does not need the public folder: it reads the board's extract
+``data/raw/reference/comparators.csv`` with :func:`load_committed`. ``make board`` writes it for a
+new board (:mod:`pmqa_lib.public.board`); a developer refreshes the example board's committed copy
+with :mod:`pmqa_lib.dev.reference_refresh` (see ``docs/public_data.md``).
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ def add_labels(rows: pd.DataFrame, model: str) -> pd.DataFrame:
 
 
 def build_comparators(
-    catalogue: Catalogue, public_dir: Path | str | None = None, model: str = "2021"
+    catalogue: Catalogue, public_dir: Path | str | None = None, model: str | None = None
 ) -> pd.DataFrame:
     """The comparators table for every catalogue indicator with a DfE source.
 
@@ -160,8 +161,11 @@ def build_comparators(
         The board's catalogue; its ``la_old_code`` names the authority.
     public_dir : path, optional
         The public data folder (default: ``PUBLIC_DATA_DIR``).
-    model : {"2021", "2025"}
-        Which DfE statistical neighbour list.
+    model : {"2021", "2025"}, optional
+        Which DfE statistical neighbour list; defaults to the catalogue's
+        ``board.neighbour_model``, else 2021. The neighbours are the catalogue's own list
+        (``board.neighbours``) when it gives one for that model, else DfE's list for the
+        authority.
 
     Returns
     -------
@@ -174,7 +178,11 @@ def build_comparators(
         When the public folder or a named file is absent (the message names PUBLIC_DATA_DIR).
     """
     auth = authorities.resolve_la(catalogue.la_old_code or catalogue.la_name, public_dir)
-    neighbours = authorities.neighbours_of(auth, model, public_dir)["neighbour_code"].tolist()
+    model = str(model or catalogue.neighbour_model or "2021")
+    if catalogue.neighbours and catalogue.neighbour_model in ("", model):
+        neighbours = [n.code for n in catalogue.neighbours]
+    else:
+        neighbours = authorities.neighbours_of(auth, model, public_dir)["neighbour_code"].tolist()
     frames = []
     for ind in catalogue:
         src = ind.comparator.dfe
@@ -207,8 +215,9 @@ def load_committed(paths: Paths) -> pd.DataFrame:
     path = paths.reference / COMMITTED_FILE
     if not path.is_file():
         raise FileNotFoundError(
-            f"{path} not found: it is made from the public DfE files with "
-            "`python -m pmqa_lib.dev.reference_refresh` (see docs/public_data.md)"
+            f"{path} not found: it is made from the public DfE files by `make board` for a new "
+            "board, or `python -m pmqa_lib.dev.reference_refresh` for the example (see "
+            "docs/public_data.md)"
         )
     df = pd.read_csv(path, dtype={"indicator": "str", "text": "str", "marker": "str", "area_code": "str"},
                      keep_default_na=False, na_values={"value": [""], "numerator": [""],

@@ -147,6 +147,12 @@ def rolling_report_status(df: pd.DataFrame, as_at: dt.date, quarter: Quarter) ->
     return out
 
 
+def _dates_by_key(keys: pd.Series, dates: pd.Series) -> pd.Series:
+    """Each key's date in ``dates`` (indexed by key), NaT where none; an empty register (a new
+    board's) gives an empty lookup and all NaT."""
+    return pd.to_datetime(keys.map(dates.to_dict()).astype("object"))
+
+
 def audit_status(schedule: pd.DataFrame, reports: pd.DataFrame, as_at: dt.date,
                  quarter: Quarter) -> pd.DataFrame:  # fmt: skip
     """Appendix 3 rows with their status, report date and the age of their next steps."""
@@ -156,7 +162,7 @@ def audit_status(schedule: pd.DataFrame, reports: pd.DataFrame, as_at: dt.date,
         .groupby("ref_key")["date_presented_date"]
         .min()
     )
-    report_date = schedule["ref_key"].map(presented)
+    report_date = _dates_by_key(schedule["ref_key"], presented)
     key = schedule["key"].fillna("")
     completed = schedule["date_completed_date"]
     st = schedule_status(schedule["completed_by_date"], schedule["new_due_date"],
@@ -277,7 +283,7 @@ def proposal_status(proposals: pd.DataFrame, reports: pd.DataFrame, as_at: dt.da
         .groupby("ref_key")["date_presented_date"]
         .min()
     )
-    report_date = sub["ref_key"].map(presented)
+    report_date = _dates_by_key(sub["ref_key"], presented)
     dec = sub["decision"].str.lower()
     expected = sub["expected_report_date_date"]
     status = np.select(

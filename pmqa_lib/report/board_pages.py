@@ -21,6 +21,7 @@ from pmqa_lib.report import (
     indicator_pages,
     narrative,
     navigation,
+    reconciliation_pages,
     register_tables,
     tables,
 )
@@ -96,6 +97,7 @@ def cover(inputs: ReportInputs, generated_at: str | None = None) -> str:
         body.append(
             html_blocks.table(revisions, caption="Earlier values revised by this quarter's returns")
         )
+    body.append(reconciliation_pages.data_quality_block(inputs.reconciliation, inputs.catalogue))
     body.append(navigation.back_link())
     body.append("</section>")
     return "".join(body)

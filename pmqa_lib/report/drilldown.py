@@ -15,7 +15,15 @@ import pandas as pd
 from pmqa_lib.core.catalogue import COMPARATOR_LABELS, Indicator
 from pmqa_lib.core.format import NO_DATA, format_number
 from pmqa_lib.core.periods import Quarter
-from pmqa_lib.report import accessibility, board_pages, charts, html_blocks, narrative, tables
+from pmqa_lib.report import (
+    accessibility,
+    board_pages,
+    charts,
+    html_blocks,
+    narrative,
+    reconciliation_pages,
+    tables,
+)
 from pmqa_lib.report import indicator_pages as pages
 from pmqa_lib.report.chart_store import ChartStore
 from pmqa_lib.report.html_blocks import esc
@@ -132,8 +140,11 @@ def comparator_table(arow: pd.Series | None, ind: Indicator) -> pd.DataFrame:
 def comparators(inputs: ReportInputs, ind: Indicator) -> str:
     arow = _arow(inputs, ind.ref)
     rows = comparator_table(arow, ind)
+    recon = reconciliation_pages.drilldown_block(inputs.reconciliation, inputs.catalogue, ind.ref)
     if arow is None or rows["value"].isna().all():
-        return html_blocks.section("Comparators", "<p>No value this quarter to compare.</p>")
+        return html_blocks.section(
+            "Comparators", "<p>No value this quarter to compare.</p>" + recon
+        )
     rows["name"] = rows["name"].where(rows["name"] != "Calderdale", inputs.catalogue.la_name)
     p = ind.precision
     la = inputs.catalogue.la_name
@@ -164,7 +175,7 @@ def comparators(inputs: ReportInputs, ind: Indicator) -> str:
         )
     if len(rows) == 1:
         body += "<p>No published England, statistical-neighbour or regional figure for this indicator.</p>"
-    return html_blocks.section("Comparators with confidence intervals", body)
+    return html_blocks.section("Comparators with confidence intervals", body + recon)
 
 
 def contributions(inputs: ReportInputs, ind: Indicator) -> str:

@@ -30,9 +30,10 @@ OPTIONAL = (
     "returns_rejected.csv",
     "chase_list.csv",
     "revisions.csv",
+    "reconciliation.csv",
     "validation.json",
 )
-_TEXT_COLUMNS = ("indicator", "period", "agency", "fy_label", "population_year")
+_TEXT_COLUMNS = ("indicator", "period", "agency", "fy_label", "population_year", "dfe_text")
 _FREE_TEXT_COLUMNS = ("commentary", "actions", "action_timescale", "proposed_rag", "note")
 
 
@@ -54,6 +55,7 @@ class ReportInputs:
     chase_list: pd.DataFrame
     revisions: pd.DataFrame
     validation: dict
+    reconciliation: pd.DataFrame = field(default_factory=pd.DataFrame)
     files: list[Path] = field(default_factory=list)
     paths: Paths | None = None
     board: str = ""
@@ -137,6 +139,7 @@ def load_report_inputs(quarter: Quarter | str, paths: Paths, board_name: str = "
         chase_list=optional("chase_list.csv"),
         revisions=optional("revisions.csv"),
         validation=validation,
+        reconciliation=optional("reconciliation.csv"),
         files=input_files(q, paths),
         paths=paths,
         board=board_name,

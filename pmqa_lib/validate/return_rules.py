@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from pmqa_lib.core import text_rules
-from pmqa_lib.core.catalogue import Catalogue
+from pmqa_lib.core.catalogue import PUBLISHED_AGENCY, Catalogue
 from pmqa_lib.core.files import EXPECTATIONS_DIR
 from pmqa_lib.core.format import RAGS
 from pmqa_lib.core.methods import XMR_RANGE_LIMIT
@@ -67,12 +67,16 @@ def prepare(returns: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
             "plausible_min",
             "plausible_max",
             "multiplier",
+            "dfe_file",
         ]
     ]
     cat = cat.rename(columns={"agency": "indicator_owner"})
     df = returns.merge(cat, on="indicator", how="left")
     df.index = returns.index
     df["file_agency"] = df["source_file"].str.extract(r"^([A-Za-z0-9]+)_", expand=False).str.upper()
+    # DfE's published figures (a new board's history) may carry any indicator DfE publishes
+    published = df["file_agency"].eq(PUBLISHED_AGENCY) & df["dfe_file"].fillna("").ne("")
+    df["indicator_owner"] = df["indicator_owner"].mask(published, PUBLISHED_AGENCY)
     df["run_ord"] = _ordinals(df["received_in"])
     df["period_ord"] = _ordinals(df["period"])
     markers = df[ingest.MARKER_COLUMNS]

@@ -25,8 +25,8 @@ Q4 2014/15 (87 + 45 + 69 + 60) / 45,585 = 57.3; against the target of 60 the ass
 (section 4.1.2; 1.1's trigger points in 4.1.3; the trajectory is Sen's slope over the latest four
 values, steady within 5% of their median) gives, newest first: Q2 65.0 met and improving, Green;
 Q1 55.1 missed, window 55.1, 57.7, 57.3, 55.1 steady, Red; Q4 57.3 missed and steady, Red; Q3
-57.7 missed but improving, Amber. The lead officer's proposed RAG as sent: Green, Green, Amber,
-Green.
+57.7 missed but improving, Amber. The lead officer's proposed RAG as sent (CMBC's returns): Green,
+Green, Red, Amber: the continuum's own rating, except Q1's Green at 55.1 (Appendix 1).
 
 Profile of Calderdale (DfE's published files, 2021 neighbour list): referrals 2023/24 456.2 per
 10,000 (2,053 referrals; Byar 95% interval 436.7 to 476.3 over 45,005 children), England 518.3,
@@ -61,8 +61,8 @@ BOARD = (
 DRILLDOWN = (
     "Q2 2015/16: Value 65.0; RAG (computed) Green; RAG (lead officer) Green\n"
     "Q1 2015/16: Value 55.1; RAG (computed) Red; RAG (lead officer) Green\n"
-    "Q4 2014/15: Value 57.3; RAG (computed) Red; RAG (lead officer) Amber\n"
-    "Q3 2014/15: Value 57.7; RAG (computed) Amber; RAG (lead officer) Green\n"
+    "Q4 2014/15: Value 57.3; RAG (computed) Red; RAG (lead officer) Red\n"
+    "Q3 2014/15: Value 57.7; RAG (computed) Amber; RAG (lead officer) Amber\n"
 )
 PROFILE = (
     "referrals_rate: Year 2023/24; Calderdale 456.2; 95% interval 436.7 to 476.3; England 518.3; "

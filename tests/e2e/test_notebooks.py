@@ -7,10 +7,13 @@ the main tables against the golden CSVs in tests/golden/2015Q2/ (checked by hand
 Appendix 1: 1.1 48.1 / 56.7 / 55.1 / 65.0 / YTD 60.1; 1.1a 77 / 91 / YTD 168 against 150;
 CSCB03 9 / 9 / 9 / 9; CSCB04 314 / 444 / 401 / 401; CSCB05a 22 / 7 / 30 / 37; CSCB05c 20 / 5 / 15 / 20)
 and against the raw returns for the cumulative percentages, which pool numerators and denominators:
-2.2 2014/15 (279+253+197+211)/(877+800+742+754) = 940/3173 = 29.6, YTD (174+167)/(691+629) =
-341/1320 = 25.8 (Q1 as revised in the Q2 return); 4.2 2014/15 (7+10+13+14)/(63+48+59+50) = 44/220 =
-20.0, YTD (14+6)/(61+40) = 20/101 = 19.8; CSCB15 2014/15 (82+108+100+94)/(96+116+111+102) =
-384/425 = 90.4, YTD 107/115 = 93.0 (1 of 2 quarters: Q2 rejected).
+2.2 2014/15 (279+168+224+183)/(916+592+800+704) = 854/3012 = 28.4 (DfE's published 28.4), YTD
+(163+104)/(682+451) = 267/1133 = 23.6 (Q1 as revised in the Q2 return); 4.2 2014/15
+(11+13+15+12)/(64+62+61+59) = 51/246 = 20.7 (DfE's 20.7), YTD (11+11)/(56+54) = 22/110 = 20.0;
+CSCB15 2014/15 (82+108+100+94)/(96+116+111+102) = 384/425 = 90.4, YTD 107/115 = 93.0 (1 of 2
+quarters: Q2 rejected). The DfE-sourced rates agree with DfE's published Calderdale figures for
+2014/15: 2.1 3,012 referrals / 45,585 = 660.7; 2.4 903 / 45,585 = 198.1; 4.1 205 plans at 31 March
+2015 / 45,585 = 45.0; 4.5 1,240 / 45,585 = 272.0.
 """
 
 from __future__ import annotations

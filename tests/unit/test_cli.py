@@ -64,3 +64,33 @@ def test_make_drilldown_bad_indicator_is_one_line(ind, words):
     assert r.returncode == 2
     assert "Traceback" not in r.stderr
     assert r.stderr.startswith("pmqa:") and words in r.stderr
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["board", "Kirklees", ""], "DIR is empty: give the folder for the new board"),
+        (["board", "", "../x"], "LA is empty: give the local authority"),
+        (["board", "Kirklees", "data"], "is this checkout or its data folder"),
+        (["board", "Kirklees", "{tmp}/x", "--board-file", "{tmp}/none.yaml"],
+         "board file not found"),
+    ],
+)  # fmt: skip
+def test_make_board_refusals_are_one_line_before_any_work(args, words, tmp_path, capsys):
+    assert main([a.format(tmp=tmp_path) for a in args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("pmqa:") and words in err, err
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.skipif(
+    public_data_dir() is None, reason="public DfE/ONS files not found: set PUBLIC_DATA_DIR"
+)
+def test_make_board_names_a_merged_authority_as_make_profile_does(tmp_path, capsys):
+    assert main(["board", "Poole", str(tmp_path / "poole")]) == 2
+    board_err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert main(["profile", "Poole"]) == 2
+    profile_err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert board_err == profile_err
+    assert "merged into Bournemouth, Christchurch and Poole (839)" in board_err
+    assert not (tmp_path / "poole").exists()

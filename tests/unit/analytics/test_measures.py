@@ -394,6 +394,41 @@ def test_rolling_count_over_a_year_ending_31_march_uses_dfe_population_year():
     assert q.loc["2015Q1", "population_year"] == 2014
 
 
+def test_annual_count_divides_by_the_year_of_its_midpoint_dfe_s_year():
+    # an annual rate of events (referrals in the year ending 31 March 2015, returned in 2014Q4):
+    # its count covers April 2014 to March 2015, centred on 30 September 2014: mid-2014,
+    # DfE's year (its Q4 alone would give mid-2015). 3,012 / 45,585 x 10,000 = 660.74 -> "660.7",
+    # DfE's published figure for Calderdale
+    cat = _cat("rate_per_10k", "cumulative", mult=10_000.0, polarity="low").assign(
+        frequency="annual", reporting_period="financial"
+    )
+    obs = pd.DataFrame({"indicator": "X", "period": ["2014Q4"], "numerator": [3012.0],
+                        "status": "ok"})  # fmt: skip
+    q = quarterly_measures(obs, cat, POPS).set_index("period")
+    assert q.loc["2014Q4", "population_year"] == 2014
+    assert q.loc["2014Q4", "population"] == 45585
+    assert q.loc["2014Q4", "display_value"] == "660.7"
+
+
+def test_a_rate_returned_with_its_population_divides_by_that_population():
+    # DfE's published figure for Calderdale's 2023/24 referrals: 2,053 over the 45,005 children
+    # of its 2024 release (mid-2023) = 456.17 -> "456.2"; the reference table's later estimate
+    # (45,184, ONS's revision) would give 454.4. A returned denominator is the population the
+    # figure was divided by; a blank one takes the reference table's
+    cat = _cat("rate_per_10k", "cumulative", mult=10_000.0, polarity="low").assign(
+        frequency="annual", reporting_period="financial"
+    )
+    pops = pd.DataFrame({"year": [2023], "population": [45184]})
+    obs = pd.DataFrame({"indicator": "X", "period": ["2023Q4"], "numerator": [2053.0],
+                        "denominator": [45005.0], "status": "ok"})  # fmt: skip
+    q = quarterly_measures(obs, cat, pops).set_index("period")
+    assert q.loc["2023Q4", "population"] == 45005
+    assert q.loc["2023Q4", "display_value"] == "456.2"
+    blank = quarterly_measures(obs.assign(denominator=np.nan), cat, pops).set_index("period")
+    assert blank.loc["2023Q4", "population"] == 45184
+    assert blank.loc["2023Q4", "display_value"] == "454.4"
+
+
 # ---------------------------------------------------------------------------------------------
 # Averages over cases pool their counts (issue 11)
 

@@ -8,7 +8,9 @@ import pytest
 import yaml
 
 from pmqa_lib.core.catalogue import (
+    DEFAULT_RECONCILIATION_TOLERANCE,
     FREQUENCIES,
+    PLACEHOLDER,
     POLARITIES,
     REPORTING_PERIODS,
     RESULT_TYPES,
@@ -296,3 +298,68 @@ def test_report_order_keeps_each_theme_together():
     assert len(runs) == len(set(themes))
     # catalogue order kept within a theme: 3.5 comes after 3.4, before the child protection 4.x
     assert order.index("3.4") < order.index("3.5") < order.index("4.1")
+
+
+# ---------------------------------------------------------------------------------------------
+# The board section, DfE's tolerance, placeholders (issue 14)
+
+
+def test_board_section_names_region_and_statistical_neighbours(shipped):
+    assert (shipped.region_code, shipped.region_name) == ("E12000003", "Yorkshire and The Humber")
+    assert shipped.neighbour_model == "2021"
+    # DfE's April 2021 groupings for Calderdale (the public folder's SOURCES.md, section D)
+    assert [n.code for n in shipped.neighbours] == [
+        "888", "808", "351", "841", "891", "830", "343", "382", "359", "383",
+    ]  # fmt: skip
+    assert shipped.neighbours[7].name == "Kirklees"
+
+
+def test_board_section_without_neighbours_still_loads(raw_yaml):
+    raw = copy.deepcopy(raw_yaml)
+    for k in ("region_code", "region_name", "neighbour_model", "neighbours"):
+        raw["board"].pop(k)
+    cat = parse_catalogue(raw)
+    assert (cat.region_name, cat.neighbour_model, cat.neighbours) == ("", "", ())
+
+
+@pytest.mark.parametrize(
+    "change, field, words",
+    [
+        ({"neighbour_model": "2019"}, "board.neighbour_model", "'2019' is not one of 2021, 2025"),
+        ({"neighbours": "Leeds"}, "board.neighbours", "must be a list"),
+        ({"neighbours": [{"name": "Leeds"}]}, "board.neighbours", "each neighbour needs a code"),
+    ],
+)
+def test_bad_board_section_is_named(raw_yaml, change, field, words):
+    raw = copy.deepcopy(raw_yaml)
+    raw["board"].update(change)
+    with pytest.raises(CatalogueError, match=f"field '{field}': {words}"):
+        parse_catalogue(raw)
+
+
+def test_reconciliation_tolerance_defaults_and_is_checked(raw_yaml, shipped):
+    assert shipped["2.1"].comparator.dfe.tolerance_percent == DEFAULT_RECONCILIATION_TOLERANCE
+    frame = shipped.to_frame().set_index("indicator")
+    assert frame.loc["2.1", "dfe_file"].startswith("c1_children_in_need_referrals")
+    assert frame.loc["1.1", "dfe_file"] == "" and pd.isna(frame.loc["1.1", "reconcile_tolerance"])
+    raw = copy.deepcopy(raw_yaml)
+    entry = next(i for i in raw["indicators"] if i["ref"] == "2.1")
+    entry["comparator"]["dfe"]["tolerance_percent"] = 2.5
+    assert parse_catalogue(raw)["2.1"].comparator.dfe.tolerance_percent == 2.5
+    entry["comparator"]["dfe"]["tolerance_percent"] = -1
+    with pytest.raises(CatalogueError, match="comparator.dfe.tolerance_percent': -1 must be"):
+        parse_catalogue(raw)
+
+
+def test_placeholders_are_listed_once_each(raw_yaml, shipped):
+    assert shipped.placeholders() == []
+    raw = copy.deepcopy(raw_yaml)
+    raw["board"]["name"] = f"{PLACEHOLDER} Kirklees Safeguarding Children Partnership"
+    for entry in raw["indicators"]:
+        if entry["agency"] == "CMBC":
+            entry["lead_officer"] = {"name": f"{PLACEHOLDER} council lead officer"}
+    found = parse_catalogue(raw).placeholders()
+    assert found == [
+        ("board name", f"{PLACEHOLDER} Kirklees Safeguarding Children Partnership"),
+        ("lead officer", f"{PLACEHOLDER} council lead officer"),
+    ]

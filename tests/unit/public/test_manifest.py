@@ -16,8 +16,16 @@ import pytest
 from pmqa_lib.cli import main
 from pmqa_lib.core.catalogue import load_catalogue
 from pmqa_lib.core.files import public_data_dir, sha256_file
-from pmqa_lib.dev import reference_refresh
-from pmqa_lib.public import authorities, downloads, ees, lait, manifest, profile_data
+from pmqa_lib.public import (
+    authorities,
+    downloads,
+    ees,
+    lait,
+    manifest,
+    profile_data,
+    reference_extracts,
+    starter,
+)
 from pmqa_lib.public.manifest import MANIFEST_COLUMNS, ManifestError, github_source, read_manifest
 
 PUBLIC = public_data_dir()
@@ -108,13 +116,15 @@ def test_the_only_derived_file_is_the_lait_extract():
 
 def _files_the_code_reads() -> set[str]:
     """Every public file name the code holds: module constants, the profile's measures, the
-    catalogue's DfE sources, and the population files their rates divide by."""
+    catalogue's and the new-board library's DfE sources, and the population files their rates
+    divide by."""
     names = set(authorities.NEIGHBOUR_FILES.values()) | set(authorities.REGISTER_FILES)
     names |= {authorities.LTLA_UTLA_FILE, lait.LAIT_FILE, lait.LAIT_DICTIONARY_FILE}
-    names |= set(reference_refresh.POPULATION_SOURCES)
+    names |= set(reference_extracts.POPULATION_SOURCES)
     names.add(inspect.signature(ees.read_populations).parameters["name"].default)
     with_rates = {m.file for m in profile_data.PROFILE_MEASURES}
     with_rates |= {i.comparator.dfe.file for i in load_catalogue() if i.comparator.dfe}
+    with_rates |= set(starter.public_files(starter.dfe_indicators()))  # a new board's (make board)
     names |= with_rates
     names |= {ees.population_file_name(f) for f in with_rates - {lait.LAIT_FILE}}
     return names - {None}
@@ -179,7 +189,7 @@ def test_urls_name_the_commit_and_path_of_sources_md_and_serve_these_bytes():
     """SOURCES.md records the repository, commit, path and git blob of each file. The manifest's
     URL must name the same repository, commit and path, and the local file's git blob id must be
     SOURCES.md's: then the URL serves exactly the bytes the manifest's SHA-256 describes."""
-    sources = reference_refresh._sources_table(PUBLIC / "SOURCES.md")
+    sources = reference_extracts.sources_table(PUBLIC / "SOURCES.md")
     files = manifest.load_manifest()
     assert set(sources) == {f.name for f in files}
     for f in files:

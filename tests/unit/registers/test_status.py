@@ -274,3 +274,19 @@ def test_status_as_at_any_date_from_the_shipped_registers():
     pf = r[r["report"] == "Private Fostering"].iloc[0]
     assert (pf["status"], int(pf["times_deferred"])) == ("deferred", 1)
     assert str(pd.Timestamp(pf["current_due_date"]).date()) == "2015-08-31"
+
+
+def test_a_new_board_s_empty_registers_give_empty_status_not_an_error(tmp_path):
+    """make board writes each register with its header and no rows: every status table is empty
+    and each register says it has no rows (a warning, nothing rejected)."""
+    from pmqa_lib.registers.specs import SPECS
+
+    folder = tmp_path / "data" / "raw" / "registers"
+    folder.mkdir(parents=True)
+    for spec in SPECS.values():
+        (folder / f"{spec.name}.csv").write_text(",".join(spec.columns) + "\n", encoding="utf-8")
+    paths = Paths(tmp_path / "data", tmp_path / "reports")
+    tables, problems, _ = stage.read_and_status(paths, dt.date(2024, 3, 31), Quarter(2023, 4))
+    assert all(len(df) == 0 for df in tables.values())
+    assert sorted(problems["rule"]) == ["has_rows"] * len(SPECS)
+    assert set(problems["severity"]) == {"warning"}

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from pmqa_lib import pipeline
-from pmqa_lib.core.catalogue import load_catalogue
+from pmqa_lib.core.catalogue import PUBLISHED_AGENCY, load_catalogue, parse_catalogue
 from pmqa_lib.core.files import PROJECT_ROOT, Paths, sha256_file
 from pmqa_lib.core.periods import Quarter
 from pmqa_lib.validate import ingest, stage
@@ -331,12 +332,33 @@ def test_shipped_2015Q2_revision_is_recorded(tmp_path):
     r = outcome.revisions
     hit = r[(r["source_file"] == rev["file"]) & (r["source_row"] == int(rev["row"]))]
     assert len(hit) == 1
-    # "restates 2015Q1 numerator 178 as 174"
+    # "restates 2015Q1 numerator 167 as 163": 163 + 104 + 163 + 141 = 571, DfE's re-referrals
+    # for 2015/16 (c1, Calderdale); the first-sent 167 counted 4 duplicates
     assert hit[["period", "old_numerator", "new_numerator"]].values.tolist() == [
-        ["2015Q1", 178.0, 174.0]
+        ["2015Q1", 167.0, 163.0]
     ]
     # the lowered year-to-date total is a warning that names the numerator as sent
     w = outcome.failures[outcome.failures["rule"] == "cumulative_falls"]
     assert w[["source_file", "source_row", "column", "value"]].astype(str).values.tolist() == [
-        [rev["file"], str(rev["row"]), "numerator", "174"]
+        [rev["file"], str(rev["row"]), "numerator", "163"]
     ]
+
+
+def test_dfe_s_published_figures_may_carry_any_indicator_dfe_publishes(tmp_path):
+    """A new board's history (make board): a DFE return carries the council's DfE-sourced
+    indicators as DfE published them; an indicator DfE does not publish (1.1, local) is still
+    another agency's."""
+    with open(SHIPPED / "reference" / "catalogue.yaml", encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    raw["agencies"].append({"code": PUBLISHED_AGENCY, "name": "Department for Education"})
+    cat = parse_catalogue(raw)
+    path = tmp_path / f"{PUBLISHED_AGENCY}_2014Q4.csv"
+    path.write_text(
+        "\n".join([HEADER, "DFE,2.1,2014Q4,3012,45585,,,,,", "DFE,1.1,2014Q4,60,,,,,,"]) + "\n",
+        encoding="utf-8",
+    )
+    tidy, rec = ingest.read_file(path, "2014Q4")
+    failures = validation.validate_returns(tidy, cat)
+    accepted, rejected = validation.split(tidy, failures)
+    assert accepted["indicator"].tolist() == ["2.1"]
+    assert failures.loc[failures["indicator"] == "1.1", "rule"].tolist() == ["indicator_owned"]
