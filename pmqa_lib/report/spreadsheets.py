@@ -108,9 +108,15 @@ def write_workbook(
     notes: pd.DataFrame,
 ) -> Path:
     """Write the workbook: cover, contents, notes (``notes``: "Note number", "Note text"), then
-    each :class:`Sheet`."""
+    each :class:`Sheet`. A table with no rows this quarter (a new board's scorecard, say) gets no
+    sheet, as the standard asks: the cover names it instead."""
     import gptables as gpt
 
+    empty = [sh.title for sh in sheets if sh.table.empty]
+    sheets = [sh for sh in sheets if not sh.table.empty]
+    if empty:
+        intro = [*intro, "Tables with nothing to show this quarter, so not included: "
+                 + "; ".join(empty) + "."]  # fmt: skip
     gptables = {}
     for sh in sheets:
         table = fill_missing(sh.table.reset_index(drop=True))

@@ -45,3 +45,18 @@ def test_workbook_has_cover_contents_notes_and_typed_filtered_tables(tmp_path):
     assert table.autoFilter is not None and table.autoFilter.ref == table.ref
     rules = [r for rng in ws.conditional_formatting for r in rng.rules]
     assert sorted(r.formula[0] for r in rules) == ['"Amber"', '"Green"', '"Red"']
+
+
+def test_a_table_with_no_rows_gets_no_sheet_and_the_cover_says_so(tmp_path):
+    full = ss.Sheet(
+        name="Figures", title="Figures", table=pd.DataFrame({"Ref": ["1.1"], "V": [1.0]})
+    )
+    empty = ss.Sheet(name="Scorecard", title="Scorecard (Appendix 1)",
+                     table=pd.DataFrame({"Ref": [], "V": []}))  # fmt: skip
+    notes = pd.DataFrame({"Note number": ["note 1"], "Note text": ["Rounded."]})
+    out = ss.write_workbook(tmp_path / "t.xlsx", [full, empty], "Title", ["intro"], ["about"],
+                            ["contact"], notes)  # fmt: skip
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Cover", "Contents", "Notes", "Figures"]
+    cover = " ".join(str(c.value) for row in wb["Cover"].iter_rows() for c in row if c.value)
+    assert "not included: Scorecard (Appendix 1)." in cover
