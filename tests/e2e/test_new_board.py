@@ -98,7 +98,11 @@ def indicator_page_text(report: Path, ref: str) -> str:
     """The text of the report's page for ``ref`` (tags stripped, entities decoded)."""
     html = report.read_text(encoding="utf-8")
     anchor = "ind-" + ref.replace(".", "-")
-    m = re.search(rf'<section class="indicator-page" id="{anchor}">(.*?)</section>', html, re.S)
+    m = re.search(
+        rf'<section class="indicator-page[^"]*"[^>]*\sid="{anchor}"[^>]*>(.*?)</section>',
+        html,
+        re.S,
+    )
     assert m, f"no page for {ref}"
     return htmllib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", m.group(1))))
 
