@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -124,3 +126,31 @@ def test_notebook_to_html_leaves_out_explore_cells(tmp_path):
         cell.metadata.pop("tags", None)
     nbformat.write(nb, path)
     assert "explore only 60.1" in publish.notebook_to_html(path, "t")
+
+
+def test_a_killed_runs_build_folders_are_removed_by_the_next_run(tmp_path):
+    gone_pid = 2**22 + 12345  # above Linux's pid_max default: no such process
+    left = [
+        tmp_path / f".2015Q2.building.{gone_pid}.abc123",
+        tmp_path / ".2015Q2.building.xyz",  # a folder from before the pid was in the name
+    ]
+    running = tmp_path / f".2015Q2.building.{os.getpid()}.live"
+    other_quarter = tmp_path / f".2015Q3.building.{gone_pid}.abc"
+    for p in [*left, running, other_quarter]:
+        p.mkdir()
+        (p / "board_report.html").write_text("half written")
+    removed = publish.clean_stale_builds(tmp_path, "2015Q2")
+    assert sorted(removed) == sorted(left)
+    assert running.is_dir() and other_quarter.is_dir()
+    new = publish._building_dir(tmp_path, Quarter.parse("2015Q2"))
+    assert new.name.startswith(f".2015Q2.building.{os.getpid()}.") and new.is_dir()
+
+
+def test_write_workbook_never_stores_a_formula(tmp_path):
+    df = pd.DataFrame({"Key points": ['=HYPERLINK("http://x")', "- bullet", "ok"], "n": [-5, 1, 2]})
+    dest = publish.write_workbook({"Sheet": df}, tmp_path / "t.xlsx")
+    ws = load_workbook(dest)["Sheet"]
+    cells = {c.coordinate: c for row in ws.iter_rows() for c in row}
+    assert cells["A2"].data_type == "s" and cells["A2"].quotePrefix
+    assert cells["A3"].quotePrefix and not cells["A4"].quotePrefix
+    assert cells["B2"].value == -5 and cells["B2"].data_type == "n"
