@@ -36,16 +36,15 @@ HEADLINE_COLUMNS = ["headline", "window_complete", "window_count", "population",
 
 
 def _population_years(end_ordinal: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """The population year of each window ``end - k + 1 .. end`` (one call per distinct window)."""
-    keys = pd.DataFrame({"end": end_ordinal, "k": k})
-    distinct = keys.drop_duplicates()
-    years = {
-        (int(e), int(n)): population_year_for_window(
-            Quarter.from_ordinal(int(e - n + 1)), Quarter.from_ordinal(int(e))
-        )
-        for e, n in zip(distinct["end"], distinct["k"], strict=True)
-    }
-    return np.array([years[(int(e), int(n))] for e, n in zip(end_ordinal, k, strict=True)])
+    """The population year of each window ``end - k + 1 .. end`` (the rule,
+    :func:`pmqa_lib.core.periods.population_year_for_window`, is called once per distinct window)."""
+    keys = pd.DataFrame({"end": np.asarray(end_ordinal, "int64"), "k": np.asarray(k, "int64")})
+    distinct = keys.drop_duplicates().reset_index(drop=True)
+    distinct["year"] = [
+        population_year_for_window(Quarter.from_ordinal(e - n + 1), Quarter.from_ordinal(e))
+        for e, n in zip(distinct["end"].tolist(), distinct["k"].tolist(), strict=True)
+    ]
+    return keys.merge(distinct, on=["end", "k"], how="left")["year"].to_numpy()
 
 
 def rate_headlines(
