@@ -219,7 +219,9 @@ def _locate(failures: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
         out[c] = f[c].to_numpy()
     out["column"] = _columns_named(rows, out)
     out["value"] = _sent_values(rows, out["column"]).to_numpy()
-    gx_value = f["value"].to_numpy()
+    # where nothing was sent in the column named, GX's own value (a helper column's content) is
+    # only shown for the rules that judge a value worked out from the row
+    gx_value = np.where(out["rule"].eq("figure_in_right_column"), None, f["value"].to_numpy())
     out["value"] = np.where(pd.isna(out["value"]), gx_value, out["value"])
     out["value"] = out["value"].map(_shown)  # a 5 MB cell is named and measured, not copied
     detail = _details(rows, out)
@@ -273,12 +275,13 @@ def _fmt(x) -> str | None:
 
 
 def _figure(x: float) -> str:
-    """A figure for a message: 91000 -> "91,000", 19975.47 -> "19,975", 26.55 -> "26.6"."""
+    """A figure for a message: 91000 -> "91,000", 19975.47 -> "19,975", 26.55 -> "26.6",
+    1.37 -> "1.37" (a figure as sent keeps its digits), 0.266 -> "0.266"."""
     if x is None or not np.isfinite(x):
         return str(x)
     if abs(x) >= 100 or float(x).is_integer():
         return f"{x:,.0f}"
-    return f"{x:,.1f}" if abs(x) >= 1 else f"{x:.3g}"
+    return f"{x:.3g}"
 
 
 def _bound(x: float) -> str:
@@ -443,7 +446,7 @@ def _messages(f: pd.DataFrame, detail: pd.Series | None = None) -> pd.Series:
         ", column " + f["column"].fillna("").astype(str),
         "",
     )
-    val = np.where(f["value"].notna(), " (value '" + f["value"].map(_shown).astype(str) + "')", "")
+    val = np.where(f["value"].notna(), " (value '" + f["value"].astype(str) + "')", "")
     rule = f["rule_text"].astype(str)
     if detail is not None:
         rule = detail.where(detail.notna(), rule).astype(str)
