@@ -123,6 +123,13 @@ def queried_mask(assurance: pd.DataFrame) -> pd.Series:
     return assurance["queried"].map(_bool).fillna(False).astype(bool)
 
 
+def is_queried_row(row: pd.Series) -> bool:
+    """Whether a measures row holds a figure validation queried (``query_note``, carried from
+    ``observations.csv``)."""
+    note = row.get("query_note")
+    return isinstance(note, str) and bool(note.strip())
+
+
 def rag_text(rag: object, queried: bool) -> object:
     """A RAG as the board reads it: a queried figure never carries a confident rating
     ("queried (computed Green)"), so it is shown grey, not green."""
@@ -473,6 +480,9 @@ def indicator_page_table(
             met[col] = met_text(row.get("target_met"), row[value_col], row.get("status"))
         else:
             met[col] = _ytd_met(row, indicator)
+        if is_queried_row(row) and format_number(row[value_col], p):
+            actual[col] += f" ({QUERIED})"
+            met[col] += f" ({QUERIED})" if met[col] in (YES, NO) else ""
 
     ann = _annuals(m).drop_duplicates("fy_label").set_index("fy_label")
     for col in cols[:years_back]:

@@ -242,3 +242,14 @@ def test_a_figure_missing_for_a_reason_of_its_own_is_no_data_never_no_target(inp
     ]  # fmt: skip
     nd = tables.no_data_indicators(a, inp.catalogue).set_index("Reference")
     assert nd.loc[ref, "This quarter"] == "no data: rolling window incomplete"
+
+
+def test_the_page_table_marks_a_queried_figure(inp):
+    m = inp.measures.copy()
+    at = (m["indicator"] == "1.1") & (m["period"] == "2015Q2") & (m["kind"] == "quarter")
+    m["query_note"] = None
+    m.loc[at, "query_note"] = "1.1: the count sent, 91, is far from the previous quarter's 77."
+    df = tables.indicator_page_table(m, inp.catalogue["1.1"], Q2).set_index("")
+    assert df.loc["Actual", "2015/16 Q2"] == "65.0 (queried)"
+    assert df.loc["Target met?", "2015/16 Q2"] == "Yes (queried)"
+    assert df.loc["Actual", "2015/16 Q1"] == "55.1"  # only the queried quarter
