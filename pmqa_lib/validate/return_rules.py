@@ -502,7 +502,8 @@ def check_files(files: pd.DataFrame, returns: pd.DataFrame) -> pd.DataFrame:
     from pmqa_lib.core import gx_runner as gx
 
     f = files[files["status"] != "ignored"].reset_index()
-    read = returns[returns["period"].notna()]
+    # only rows whose period is a quarter count: a malformed period is the period_form rule's
+    read = returns[returns["period"].astype("string").str.fullmatch(r"\d{4}Q[1-4]").fillna(False)]
     own = (
         (read["period"] == read["received_in"])
         .groupby([read["source_file"], read["received_in"]])

@@ -520,3 +520,14 @@ def test_warnings_quote_the_figure_sent_and_the_usual_range(catalogue):
     )
     assert "Value sent" not in by_rule.loc["jump", "message"]
     assert by_rule.loc["revision_jump", "column"] == "value"
+
+
+def test_malformed_periods_are_row_faults_not_a_return_for_another_quarter(catalogue):
+    rows = _rows("CMBC,1.1a,Q2 2015,,,45,,,,", "CMBC,1.2,Q2 2015,49,70,,,,,")
+    files = pd.DataFrame(
+        [{c: None for c in ingest.FILE_COLUMNS} | {
+            "source_file": "CMBC_2015Q2.csv", "agency": "CMBC", "received_in": "2015Q2",
+            "status": "read", "rows": 2, "header": "|".join(ingest.RETURN_COLUMNS)}],
+    )  # fmt: skip
+    assert validation.check_files(files, rows)["status"].tolist() == ["read"]
+    assert set(_errors(rows, catalogue)["rule"]) == {"period_form"}
