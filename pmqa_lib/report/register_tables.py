@@ -118,8 +118,13 @@ def unreadable_tables(quarter: Quarter, paths: Paths) -> dict[str, str]:
     for title, sources in TABLE_SOURCES.items():
         hits = whole[whole["register"].isin(sources)]
         if len(hits):
+            why = (
+                "there is no register file"
+                if hits["rule"].eq("file_present").all()
+                else "the register could not be read"
+            )
             out[title] = (
-                "Not shown: the register could not be read, so this list is unknown, not empty. "
+                f"Not shown: {why}, so this list is unknown, not empty. "
                 + " ".join(hits["message"].astype(str))
                 + " See \u201cRegister rows rejected or queried\u201d below and "
                 "registers_problems.csv."
