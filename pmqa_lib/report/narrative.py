@@ -83,8 +83,10 @@ def indicator_facts(
     q = measures[measures["kind"] == "quarter"]
     keep = ["indicator", "value", "target", "target_met", "status"]
     now = q.loc[q["period"] == quarter.code, keep].drop_duplicates("indicator")
-    prev = q.loc[q["period"] == quarter.previous().code, keep].drop_duplicates("indicator")
-    prev = prev.rename(columns={c: f"previous_{c}" for c in keep if c != "indicator"})
+    # the previous quarter's figure may be one this quarter's return revised, with a query on it
+    pkeep = keep + (["query_note"] if "query_note" in q else [])
+    prev = q.loc[q["period"] == quarter.previous().code, pkeep].drop_duplicates("indicator")
+    prev = prev.rename(columns={c: f"previous_{c}" for c in pkeep if c != "indicator"})
     cat = catalogue.to_frame()[["indicator", "unit", "precision", "polarity", "name", "frequency"]]
     a = assurance.drop(
         columns=[c for c in ("value", "target", "target_met", "status", "name") if c in assurance]
@@ -242,6 +244,8 @@ def _plain_movement(f: pd.Series) -> tuple[str, str]:
     else:
         # compare what the reader sees, so "rose" never sits beside two equal figures
         da, db = float(a.replace(",", "")), float(b.replace(",", ""))
+        if not _missing(f.get("previous_query_note")):
+            a = f"{a} (queried)"  # as the page table prints it
         if db > da:
             text, move = f"This quarter {noun_l} rose from {a} to {b}", "rise"
         elif db < da:
