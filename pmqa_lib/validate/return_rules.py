@@ -16,7 +16,6 @@ the agency should do. The stage ``make validate Q=...`` runs is :mod:`pmqa_lib.v
 from __future__ import annotations
 
 import logging
-import re
 
 import numpy as np
 import pandas as pd
@@ -26,8 +25,9 @@ from pmqa_lib.core.catalogue import ANNUAL_DUE_QUARTER, Catalogue
 from pmqa_lib.core.files import EXPECTATIONS_DIR
 from pmqa_lib.core.format import RAGS
 from pmqa_lib.core.methods import XMR_RANGE_LIMIT
-from pmqa_lib.core.periods import Quarter, quarter_ordinals
-from pmqa_lib.validate import ingest, plausibility
+from pmqa_lib.core.periods import quarter_ordinals
+from pmqa_lib.validate import ingest, messages, plausibility
+from pmqa_lib.validate.messages import REVISION_MAX_AGE
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,6 @@ FAILURE_COLUMNS = [
 FILE_RULES = ("structure", "return_for_its_quarter")
 JUMP_MIN_HISTORY = 5  # earlier values needed before a jump is judged
 JUMP_WINDOW = 12  # quarters of history for the average moving range
-REVISION_MAX_AGE = 4  # quarters back a revision may reach before it is a warning
 
 
 # ---------------------------------------------------------------------------------------
@@ -191,7 +190,7 @@ def suite_parameters(catalogue: Catalogue) -> dict:
 
 def _locate(failures: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     """GX failures (row = frame index) -> tidy failures naming file, row, column and the value
-    as sent, with a message in the agency's terms (:func:`_details`)."""
+    as sent, with a message in the agency's terms (:mod:`pmqa_lib.validate.messages`)."""
     if failures.empty:
         return pd.DataFrame(columns=FAILURE_COLUMNS)
     f = failures[failures["row"].notna()].reset_index(drop=True)
@@ -223,9 +222,9 @@ def _locate(failures: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     # only shown for the rules that judge a value worked out from the row
     gx_value = np.where(out["rule"].eq("figure_in_right_column"), None, f["value"].to_numpy())
     out["value"] = np.where(pd.isna(out["value"]), gx_value, out["value"])
-    out["value"] = out["value"].map(_shown)  # a 5 MB cell is named and measured, not copied
-    detail = _details(rows, out)
-    out["message"] = _messages(out, detail)
+    out["value"] = out["value"].map(messages.shown)  # a 5 MB cell is named and measured, not copied
+    detail = messages.details(rows, out)
+    out["message"] = messages.messages(out, detail)
     out["detail"] = detail.where(detail.notna(), out["rule_text"])
     return out[FAILURE_COLUMNS]
 
@@ -274,196 +273,6 @@ def _fmt(x) -> str | None:
     return None if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:g}"
 
 
-def _figure(x: float) -> str:
-    """A figure for a message: 91000 -> "91,000", 19975.47 -> "19,975", 26.55 -> "26.6",
-    1.37 -> "1.37" (a figure as sent keeps its digits), 0.266 -> "0.266"."""
-    if x is None or not np.isfinite(x):
-        return str(x)
-    if abs(x) >= 100 or float(x).is_integer():
-        return f"{x:,.0f}"
-    return f"{x:.3g}"
-
-
-def _bound(x: float) -> str:
-    return f"{x:,g}"
-
-
-def _details(rows: pd.DataFrame, out: pd.DataFrame) -> pd.Series:
-    """The rule in the agency's terms for the failures that need the row's figures: the figure as
-    the board would see it and the range it breaks, the column to use, the quarter an annual
-    indicator is due in, the usual movement. NaN where the suite's own wording is enough."""
-    detail = pd.Series(np.nan, index=out.index, dtype=object)
-    rule = out["rule"]
-    for k in np.flatnonzero(rule.isin(_DETAILED).to_numpy()):
-        text = _DETAILED[rule.iat[k]](rows.iloc[k])
-        if text:
-            detail.iat[k] = text
-    return detail
-
-
-def _result_text(r: pd.Series) -> str:
-    """The row's headline figure in words: "19,975 per 10,000 children aged 0-17 (...)"."""
-    unit = r.get("unit")
-    if unit == "rate_per_10k":
-        k = int(r.get("rolling_quarters") or 1)
-        label = Quarter.parse(r["period"]).label
-        over = f"over the {k} quarters to {label}" if k > 1 else f"in {label}"
-        return (
-            f"a count of {_figure(r['numerator'])} in {label} gives "
-            f"{_figure(r['result'])} per 10,000 children aged 0-17 {over} "
-            f"(ONS mid-{int(r['rate_population_year'])} population {_figure(r['rate_population'])})"
-        )
-    word = units.FIGURE_SUFFIX.get(unit, "")
-    if word == " days" and r["result"] == 1:
-        word = " day"
-    if pd.isna(r.get("value")) and unit in ("percent", "days", "ratio"):
-        return (
-            f"{_figure(r['result'])}{word} ({_figure(r['numerator'])} over "
-            f"{_figure(r['denominator'])})"
-        )
-    if word == " days" and r["result"] == 1:
-        word = " day"
-    return f"{_figure(r['result'])}{word}"
-
-
-def _range_detail(r: pd.Series) -> str:
-    high = r["result"] > r["plausible_max"]
-    side = "maximum" if high else "minimum"
-    bound = r["plausible_max"] if high else r["plausible_min"]
-    word = units.FIGURE_SUFFIX.get(r.get("unit"), "") if r.get("unit") != "rate_per_10k" else ""
-    return f"{r['indicator']}: {_result_text(r)}; the plausible {side} is {_bound(bound)}{word}."
-
-
-def _misplaced_detail(r: pd.Series) -> str:
-    col, unit = r["misplaced_figure"], r["unit"]
-
-    def filled(c: str) -> bool:
-        return any(pd.notna(r.get(k)) for k in (c, f"{c}_marker", f"{c}_raw"))
-
-    what = f"a figure in {col} is not used" if filled(col) else f"{col} is missing"
-    other_forms = {c for form in units.FIGURE_FORMS[unit][1:] for c in form}
-    if filled(col) and col in other_forms and all(map(filled, units.template_columns(unit))):
-        what = "it gives both forms of the figure, and they differ, so pmqa cannot tell which was meant"
-    return (
-        f"{r['indicator']} is {units.UNIT_PHRASES[unit]}: {what}. "
-        f"For {r['indicator']}, {units.form_advice(unit)}."
-    )
-
-
-def _annual_detail(r: pd.Series) -> str:
-    due = int(r["due_quarter"])
-    q = Quarter.parse(r["period"])
-    before = Quarter(q.fy if q.q >= due else q.fy - 1, due)
-    after = Quarter(before.fy + 1, due)
-    return (
-        f"{r['indicator']} is annual ({r['reporting_period']} year): it is returned once a year "
-        f"in the Q{due} return, with period YYYYQ{due}, and {r['period']} is not a Q{due} quarter. "
-        f"The result due before it has period {before.code} ({before.label}); the next is due "
-        f"with period {after.code} ({after.label})."
-    )
-
-
-def _jump_detail(r: pd.Series) -> str:
-    is_rate = r.get("unit") == "rate_per_10k"
-    word = "" if is_rate else units.FIGURE_SUFFIX.get(r.get("unit"), "")
-    what = "count" if is_rate else "figure"
-    sent = f"{_figure(r['figure'])}" if is_rate else _result_text(r)
-    step = r["usual_step"] * XMR_RANGE_LIMIT
-    low, high = max(r["last"] - step, 0.0), r["last"] + step
-    return (
-        f"{r['indicator']}: the {what} sent, {sent}, is far from the previous quarter's "
-        f"{_figure(r['last'])}{word}: it usually moves by up to {_figure(step)}{word} a quarter, "
-        f"so a {what} between {_figure(low)} and {_figure(high)}{word} would be usual."
-    )
-
-
-def _revision_detail(r: pd.Series) -> str:
-    word = units.FIGURE_SUFFIX.get(r.get("unit"), "")
-    text = (
-        f"{r['indicator']} for {Quarter.parse(r['period']).label}: this return revises "
-        f"{_figure(r['revision_old'])}{word} to {_figure(r['revision_new'])}{word}"
-    )
-    if pd.notna(r.get("revision_age")) and r["revision_age"] > REVISION_MAX_AGE:
-        text += f", {int(r['revision_age'])} quarters after the quarter it is for"
-    if pd.notna(r.get("usual_step")) and r["usual_step"] > 0:
-        text += (
-            f"; the figure usually moves by up to {_figure(r['usual_step'] * XMR_RANGE_LIMIT)}"
-            f"{word} a quarter"
-        )
-    return text + "."
-
-
-#: a value longer than this is shortened in messages (a 5 MB commentary is named, not quoted)
-MESSAGE_VALUE_CHARS = 80
-
-
-def _shown(value: object) -> object:
-    """A value as a message quotes it: a long one shortened, with its length."""
-    if isinstance(value, str) and len(value) > MESSAGE_VALUE_CHARS:
-        return f"{value[: MESSAGE_VALUE_CHARS - 20]}... ({len(value):,} characters)"
-    return value
-
-
-#: a digit that is not 0-9 (full-width, Arabic-Indic, ...): read as text, never as a number
-_OTHER_DIGITS = re.compile(r"(?![0-9])\d")
-
-
-def _digits_detail(column: str):
-    def detail(r: pd.Series) -> str | None:
-        raw = r.get(f"{column}_raw")
-        if isinstance(raw, str) and _OTHER_DIGITS.search(raw):
-            return (
-                f"The {column} '{_shown(raw)}' is typed with digits other than 0-9 (full-width "
-                "or another script's digits), which are not read as a number: type it with the "
-                "digits 0-9."
-            )
-        return None
-
-    return detail
-
-
-_DETAILED = {
-    **{f"{c}_is_number": _digits_detail(c) for c in ingest.NUMBER_COLUMNS},
-    "result_above_plausible_min": _range_detail,
-    "result_below_plausible_max": _range_detail,
-    "figure_in_right_column": _misplaced_detail,
-    "annual_in_due_quarter": _annual_detail,
-    "jump": _jump_detail,
-    "revision_far_back": _revision_detail,
-    "revision_jump": _revision_detail,
-}
-
-
-def _messages(f: pd.DataFrame, detail: pd.Series | None = None) -> pd.Series:
-    sheet = np.where(
-        f["sheet"].fillna("").astype(str) != "", ", sheet " + f["sheet"].fillna("").astype(str), ""
-    )
-    row = np.where(
-        f["source_row"].notna(), ", row " + f["source_row"].astype("Int64").astype(str), ""
-    )
-    col = np.where(
-        f["column"].fillna("").astype(str) != "",
-        ", column " + f["column"].fillna("").astype(str),
-        "",
-    )
-    val = np.where(f["value"].notna(), " (value '" + f["value"].astype(str) + "')", "")
-    rule = f["rule_text"].astype(str)
-    if detail is not None:
-        rule = detail.where(detail.notna(), rule).astype(str)
-    return pd.Series(
-        f["source_file"].astype(str)
-        + sheet
-        + row
-        + col
-        + val
-        + ": "
-        + rule
-        + " "
-        + f["what_to_do"].astype(str),
-        index=f.index,
-    )
-
-
 def file_failures(files: pd.DataFrame) -> pd.DataFrame:
     """One failure per rejected file (structural fault)."""
     rej = files[files["status"] == "rejected"]
@@ -484,7 +293,7 @@ def file_failures(files: pd.DataFrame) -> pd.DataFrame:
             "severity": "error",
         }
     )
-    out["message"] = _messages(out) if len(out) else pd.Series(dtype=object)
+    out["message"] = messages.messages(out) if len(out) else pd.Series(dtype=object)
     out["detail"] = out["rule_text"]
     return out.reset_index(drop=True)[FAILURE_COLUMNS]
 
