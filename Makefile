@@ -35,8 +35,8 @@ REP := $(REPORTS_DIR)/$(Q)
 # rebuilds nothing and an edit reruns only the stages after it.
 CORE_CODE := $(wildcard pmqa_lib/core/*.py) pmqa_lib/pipeline.py pmqa_lib/cli.py
 VALIDATE_CODE := $(CORE_CODE) $(wildcard pmqa_lib/validate/*.py) \
-	pmqa_lib/report/validation_pages.py pmqa_lib/report/html_blocks.py \
-	pmqa_lib/report/accessibility.py
+	pmqa_lib/report/validation_pages.py pmqa_lib/report/agency_feedback.py \
+	pmqa_lib/report/html_blocks.py pmqa_lib/report/accessibility.py
 PROCESS_CODE := $(CORE_CODE) $(wildcard pmqa_lib/analytics/*.py pmqa_lib/registers/*.py \
 	pmqa_lib/public/*.py)
 REPORT_CODE := $(CORE_CODE) $(wildcard pmqa_lib/analytics/*.py pmqa_lib/registers/*.py \

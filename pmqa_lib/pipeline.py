@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pmqa_lib.core.files import Paths, write_csv
+from pmqa_lib.core.files import Paths, read_csv, write_csv
 from pmqa_lib.core.format import RAGS
 from pmqa_lib.core.periods import Quarter
 
@@ -41,15 +41,17 @@ def stage(name: str, quarter: Quarter | str) -> Iterator[dict]:
 def validate(quarter: Quarter, paths: Paths, strict: bool = False):
     """Validate the quarter's returns and write every validation output; return the outcome.
 
-    The data tables first (:func:`pmqa_lib.validate.stage.validate_quarter`), then the HTML report
-    (presentation), then ``validation.json``, the Makefile's target, last.
+    The data tables first (:func:`pmqa_lib.validate.stage.validate_quarter`), then the analyst's
+    HTML report and each agency's own page and email text (presentation), then
+    ``validation.json``, the Makefile's target, last.
     """
-    from pmqa_lib.report import validation_pages
+    from pmqa_lib.report import agency_feedback, validation_pages
     from pmqa_lib.validate import stage as validation
 
     outcome = validation.validate_quarter(quarter, paths, strict=strict)
     if outcome.catalogue is not None:
         validation_pages.write(outcome, quarter, paths)
+        agency_feedback.write(outcome, quarter, paths)
     validation.write_result(outcome, paths)
     return outcome
 
@@ -68,12 +70,21 @@ def run_validate(quarter: Quarter, paths: Paths, strict: bool = False) -> int:
 
 def run_process(quarter: Quarter, paths: Paths) -> int:
     """Measures, assurance and registers for the quarter."""
+    assurance = run_analyse(quarter, paths)
+    run_registers(quarter, paths, assurance)
+    # assurance.csv is the Makefile's target for this stage: write it last.
+    write_csv(assurance, paths.processed_dir(quarter) / "assurance.csv")
+    return 0
+
+
+def run_analyse(quarter: Quarter, paths: Paths) -> pd.DataFrame:
+    """Measures (``measures.csv``, ``rag_history.csv``) and the quarter's assurance, returned:
+    :func:`run_process` writes it as ``assurance.csv`` once the registers are done."""
     from pmqa_lib.analytics import assessment as analytics
     from pmqa_lib.analytics import reconciliation
     from pmqa_lib.core import reference
     from pmqa_lib.core.catalogue import load_catalogue
     from pmqa_lib.public import comparators
-    from pmqa_lib.registers import stage as registers
     from pmqa_lib.validate import observations
 
     out = paths.processed_dir(quarter)
@@ -95,12 +106,17 @@ def run_process(quarter: Quarter, paths: Paths) -> int:
             f"{rag.get('Green', 0)} Green; reconciliation with DfE: "
             f"{int((recon['status'] == reconciliation.AGREES).sum())} agree, {flagged} differ"
         )
+    return assurance
+
+
+def run_registers(quarter: Quarter, paths: Paths, assurance: pd.DataFrame | None = None):
+    """The governance registers' status as at the quarter end (``registers_*.csv``)."""
+    from pmqa_lib.registers import stage as registers
+
     with stage("registers", quarter) as info:
         outcome = registers.write_status(quarter, paths, assurance=assurance)
         info["detail"] = getattr(outcome, "summary", "") or ""
-    # assurance.csv is the Makefile's target for this stage: write it last.
-    write_csv(assurance, out / "assurance.csv")
-    return 0
+    return outcome
 
 
 def run_report(quarter: Quarter, paths: Paths, pdf: bool = True) -> int:
@@ -158,26 +174,35 @@ def quarter_summary(quarter: Quarter, paths: Paths) -> dict:
         if (rep / name).exists():
             summary[key] = str(rep / name)
     if (proc / "assurance.csv").exists():
-        a = pd.read_csv(proc / "assurance.csv", dtype={"indicator": str})
+        a = read_csv(proc / "assurance.csv", dtype={"indicator": str})
         counts = a["rag"].value_counts()
         summary["rag"] = {k: int(counts.get(k, 0)) for k in RAGS}
         unrated = a["rag"].isna()
-        no_data = unrated & a["status"].ne("ok")
+        # no value this quarter, whatever the reason (a rejected return, or a rolling window
+        # that a missing quarter leaves incomplete): no data, never "without a target"
+        value = a["value"] if "value" in a else pd.Series(0.0, index=a.index)
+        no_data = unrated & (a["status"].ne("ok") | value.isna())
         summary["no_data"] = int(no_data.sum())
+        if "queried" in a:
+            queried = a["queried"].astype(str).str.lower().eq("true")
+            summary["queried"] = a.loc[queried, ["indicator", "query_note"]].to_dict("records")
         # an indicator with a value but no target or thresholds (e.g. CSCB03) is monitored, not rated
         summary["not_rated"] = int((unrated & ~no_data).sum())
         summary["disagreements"] = int(a["disagreement"].astype(str).str.lower().eq("true").sum())
     if (proc / "validation.json").exists():
         with open(proc / "validation.json", encoding="utf-8") as fh:
-            summary["files_rejected"] = int(json.load(fh)["summary"]["files_rejected"])
+            result = json.load(fh)
+        summary["files_rejected"] = int(result["summary"]["files_rejected"])
+        summary["warnings"] = int(result["summary"].get("warnings", 0))
     if (proc / "returns_rejected.csv").exists():
-        summary["rejected_rows"] = len(pd.read_csv(proc / "returns_rejected.csv", dtype=str))
+        summary["rejected_rows"] = len(read_csv(proc / "returns_rejected.csv", dtype=str))
     if (proc / "chase_list.csv").exists():
-        chase = pd.read_csv(proc / "chase_list.csv", dtype=str)
+        chase = read_csv(proc / "chase_list.csv", dtype=str)
         status = chase["status"] if "status" in chase else pd.Series("missing", index=chase.index)
         summary["chase"] = {
             "missing": int(status.eq("missing").sum()),
             "rejected": int(status.eq("rejected").sum()),
+            "queried": int(status.eq("queried").sum()),
             "agencies": sorted(chase["agency"].dropna().unique()),
         }
     return summary
@@ -197,13 +222,25 @@ def print_summary(quarter: Quarter, paths: Paths, strict: bool = False) -> int:
         print(
             f"  RAG:         {r['Red']} Red, {r['Amber']} Amber, {r['Green']} Green; "
             f"{s['no_data']} no data; {s['not_rated']} monitored without a target"
+            + (
+                f"; {len(s['queried'])} of the ratings on a queried figure"
+                if s.get("queried")
+                else ""
+            )
         )
         print(f"  lead officer RAG disagreements: {s['disagreements']}")
     print(f"  rows rejected by validation: {s.get('rejected_rows', 0)}")
+    print(f"  warnings:    {s.get('warnings', 0)} (validation_report.html lists them)")
+    for q in s.get("queried", []):
+        note = str(q["query_note"])
+        print(
+            f"  queried:     {note if note.startswith(q['indicator']) else q['indicator'] + ': ' + note}"
+        )
     chase = s.get("chase")
     if chase:
         print(
-            f"  chase list:  {chase['missing']} not returned, {chase['rejected']} rejected"
+            f"  chase list:  {chase['missing']} not returned, {chase['rejected']} rejected, "
+            f"{chase['queried']} queried"
             + (f" ({', '.join(chase['agencies'])})" if chase["agencies"] else "")
         )
     print(f"  validation:  {paths.processed_dir(quarter) / 'validation_report.html'}")

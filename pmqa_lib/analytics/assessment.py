@@ -35,6 +35,7 @@ from pmqa_lib.core.periods import (
     comparator_dfe_year,
     quarter_labels,
 )
+from pmqa_lib.core.units import is_plausible
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ ASSURANCE_COLUMNS = [
     "assurance", "rag", "previous_rag", "trigger", "next_step", "lead_rag", "disagreement",
     "disagreement_note", "status", "note", "result_period", "result_label", "next_due",
     "previous_result_value", "previous_result_label", "previous_result_target",
-    "previous_result_target_met",
+    "previous_result_target_met", "queried", "query_note",
 ]  # fmt: skip
 
 
@@ -363,6 +364,11 @@ def assess_quarter(
     a = _with_enquiry(a, hist, keys)
     res = asr.assess(a)
     a = pd.concat([a, res], axis=1)
+    # a figure validation queried (far outside its usual movement, a revision far back) is shown
+    # as queried beside its computed RAG until the agency confirms it (docs/validation.md)
+    note = a["query_note"] if "query_note" in a else pd.Series(np.nan, index=a.index)
+    a["queried"] = note.notna() & a["value"].notna()
+    a["query_note"] = note.where(a["queried"])
     # an annual result changes once a year: the watch is on the next annual result, not next quarter
     watch = annual & (a["trigger"] == asr.TRIGGER_WATCH).to_numpy()
     a.loc[watch, "trigger"] = asr.TRIGGER_WATCH_ANNUAL
@@ -445,6 +451,34 @@ def _with_enquiry(a: pd.DataFrame, hist: pd.DataFrame, keys: Sequence[str]) -> p
     return a
 
 
+IMPLAUSIBLE_NOTE = "no data: value outside the plausible range"
+
+
+def without_implausible(measures: pd.DataFrame, catalogue_frame: pd.DataFrame) -> pd.DataFrame:
+    """The measures with any quarter's headline outside its plausible range (or not finite) made
+    missing, status ``rejected``: a figure validation let through (an observations file edited
+    by hand, a catalogue range narrowed since) is never shown as a number or rated. The range
+    rule is :func:`pmqa_lib.core.units.is_plausible` on the catalogue's ``plausible_range``."""
+    rng = catalogue_frame.set_index("indicator")[["plausible_min", "plausible_max"]]
+    lo = measures["indicator"].map(rng["plausible_min"]).to_numpy(dtype="float64")
+    hi = measures["indicator"].map(rng["plausible_max"]).to_numpy(dtype="float64")
+    bad = ~is_plausible(measures["value"], lo, hi) & measures["kind"].eq("quarter").to_numpy()
+    if not bad.any():
+        return measures
+    out = measures.copy()
+    logger.warning(
+        "implausible value(s) not shown: %s",
+        ", ".join(out.loc[bad, "indicator"] + " " + out.loc[bad, "period"]),
+    )
+    for col in ("value", "quarter_value", "rolling_value", "ytd"):
+        if col in out:
+            out.loc[bad, col] = np.nan
+    out.loc[bad, "status"] = "rejected"
+    out.loc[bad, ["note", "display_value", "ytd_display"]] = IMPLAUSIBLE_NOTE
+    out.loc[bad, ["target_met", "ytd_target_met"]] = pd.NA
+    return out
+
+
 def _prepare(
     observations: pd.DataFrame, catalogue: Catalogue, populations: pd.DataFrame, q: Quarter
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -460,6 +494,7 @@ def _prepare(
     pops = latest_populations(populations) if populations is not None else None
     keep = [c for c in obs.columns if c not in ("agency",)]
     measures = measures_table(obs[keep], cat, pops, catalogue.targets_frame(), ["indicator"], q)
+    measures = without_implausible(measures, cat)
 
     quarterly = measures[measures["kind"] == "quarter"].copy()
     quarterly["_ord"] = period_ordinal(quarterly["period"])

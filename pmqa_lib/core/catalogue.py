@@ -9,6 +9,7 @@ indicator and the field.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import pandas as pd
 import yaml
 
 from pmqa_lib.core.format import RAGS
+from pmqa_lib.core.units import default_range
 
 POLARITIES = ("high", "low")
 UNITS = ("number", "percent", "rate_per_10k", "ratio", "days")
@@ -434,7 +436,7 @@ _INDICATOR_REQUIRED = {
     "ref", "name", "report", "theme", "focus_area", "agency", "lead_officer", "polarity",
     "what_good_looks_like", "target_type", "frequency", "reporting_period", "result_type",
     "unit", "precision", "comparator", "further_assurance", "trigger_points", "algorithm",
-    "how_safer", "why_monitored", "plausible_range",
+    "how_safer", "why_monitored",
 }  # fmt: skip
 _INDICATOR_OPTIONAL = {
     "objective",
@@ -443,6 +445,7 @@ _INDICATOR_OPTIONAL = {
     "rag_thresholds",
     "linked",
     "description",
+    "plausible_range",
 }
 _INDICATOR_FIELDS = _INDICATOR_REQUIRED | _INDICATOR_OPTIONAL
 _TOP_FIELDS = {"board", "agencies", "indicators"}
@@ -504,6 +507,14 @@ def parse_catalogue(raw: Any, source: Path | None = None) -> Catalogue:
         ind = _indicator(entry, agencies)
         if ind.ref in indicators:
             raise CatalogueError("reference appears twice", indicator=ind.ref, field="ref")
+        same = [r for r in indicators if r.strip().lower() == ind.ref.strip().lower()]
+        if same:  # returns match references without regard to case or surrounding spaces
+            raise CatalogueError(
+                f"reference differs from {same[0]!r} only in letter case or spaces, so a "
+                "return could not say which is meant",
+                indicator=ind.ref,
+                field="ref",
+            )
         indicators[ind.ref] = ind
     if not indicators:
         raise CatalogueError("no indicators", field="indicators")
@@ -749,10 +760,14 @@ def _indicator(entry: Any, agencies: dict[str, Agency]) -> Indicator:
         rolling, str(alg.get("notes", "")),
     )  # fmt: skip
 
-    pr = entry["plausible_range"]
+    pr = entry.get("plausible_range")
+    if pr is None:  # the unit's documented default (pmqa_lib.core.units.DEFAULT_RANGE)
+        pr = list(default_range(unit))
     if not (isinstance(pr, list | tuple) and len(pr) == 2):
         raise CatalogueError("must be [min, max]", ref, "plausible_range")
     pmin, pmax = _number(pr[0], ref, "plausible_range"), _number(pr[1], ref, "plausible_range")
+    if not (math.isfinite(pmin) and math.isfinite(pmax)):
+        raise CatalogueError("min and max must be finite numbers", ref, "plausible_range")
     if pmin > pmax:
         raise CatalogueError(f"min {pmin:g} is above max {pmax:g}", ref, "plausible_range")
 

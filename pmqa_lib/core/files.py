@@ -12,9 +12,11 @@ renamed into place, so a failed run never leaves half a file.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pmqa_lib.core import text_rules
 from pmqa_lib.core.periods import Quarter
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -208,12 +211,47 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
 
 
 def write_csv(df: pd.DataFrame, path: Path | str, **kwargs) -> Path:
-    """Write ``df`` as CSV atomically (no index, ``\\n`` line ends)."""
+    """Write ``df`` as CSV atomically (no index, ``\\n`` line ends).
+
+    Every text cell a spreadsheet would run as a formula is neutralised on the way out, and
+    bidirectional controls are shown (:func:`pmqa_lib.core.text_rules.neutralise_frame`): the one
+    writer of pmqa's CSV files is the one place this happens. Read pmqa's own CSV files back with
+    :func:`read_csv`, which restores the text.
+    """
     kwargs.setdefault("index", False)
     kwargs.setdefault("lineterminator", "\n")
+    safe = text_rules.neutralise_frame(df)
     with atomic_write(path) as fh:
-        df.to_csv(fh, **kwargs)
+        safe.to_csv(fh, **kwargs)
     return Path(path)
+
+
+def read_csv(path: Path | str, **kwargs) -> pd.DataFrame:
+    """Read a CSV file pmqa wrote (:func:`write_csv`), with its text as it was before writing
+    (:func:`pmqa_lib.core.text_rules.restore_frame`); ``kwargs`` go to :func:`pandas.read_csv`."""
+    return text_rules.restore_frame(pd.read_csv(path, **kwargs))
+
+
+def protect_cells(worksheet) -> None:
+    """Make every text cell of an openpyxl worksheet safe to open: never a formula.
+
+    openpyxl stores any text starting with ``=`` as a formula; here every text cell becomes a
+    text cell, its bidirectional controls shown, and one a spreadsheet would run
+    (:func:`pmqa_lib.core.text_rules.needs_neutralising`) also gets Excel's quote prefix, so it
+    stays text when someone edits it (OWASP: "the text stored as a string cell"). Numbers are
+    left as numbers. Every workbook pmqa writes passes its sheets through here.
+    """
+    for row in worksheet.iter_rows():
+        for cell in row:
+            value = cell.value
+            if not isinstance(value, str):
+                continue
+            shown = text_rules.show_controls(value)
+            if shown != value or cell.data_type == "f":
+                cell.value = shown
+            cell.data_type = "s"
+            if text_rules.needs_neutralising(shown):
+                cell.quotePrefix = True
 
 
 def write_text(text: str, path: Path | str) -> Path:
@@ -227,6 +265,62 @@ def write_json(obj, path: Path | str) -> Path:
         json.dump(obj, fh, indent=2, sort_keys=False, default=str, ensure_ascii=False)
         fh.write("\n")
     return Path(path)
+
+
+class NotARegularFile(OSError):
+    """An input that is a link, folder, pipe or device, or cannot be opened; ``reason`` says
+    which, in words for the person who put it there."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def not_a_file_reason(mode: int) -> str | None:
+    """Why an input (by its ``lstat`` mode) is not read, or None for a regular file. A link is
+    never followed: it could point anywhere on the computer."""
+    if stat.S_ISLNK(mode):
+        return (
+            "it is a link (shortcut) to a file elsewhere, and links are not followed: put the "
+            "file itself in the folder"
+        )
+    if stat.S_ISDIR(mode):
+        return (
+            "it is a folder: files in subfolders are not read; put each file directly in the "
+            "folder it belongs to"
+        )
+    if not stat.S_ISREG(mode):
+        return "it is not an ordinary file (a pipe, socket or device): put the file itself in the folder"
+    return None
+
+
+def read_regular_file(path: Path | str, max_bytes: int) -> tuple[bytes | None, int, str]:
+    """A regular file's content, size and SHA-256, opened without following a link.
+
+    The content is None when the file is larger than ``max_bytes`` (it is still hashed, never
+    kept). A link, folder, pipe or device raises :class:`NotARegularFile` and is never read: the
+    file is opened with ``O_NOFOLLOW`` and ``O_NONBLOCK`` (a pipe cannot block the run) and
+    checked with ``fstat`` on the open descriptor, so it cannot be swapped for a link in between.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotARegularFile(not_a_file_reason(stat.S_IFLNK)) from None
+        raise NotARegularFile(f"it cannot be opened ({exc.strerror})") from None
+    reason = not_a_file_reason(os.fstat(fd).st_mode)
+    if reason:
+        os.close(fd)
+        raise NotARegularFile(reason)
+    with os.fdopen(fd, "rb") as fh:
+        digest, chunks, size = hashlib.sha256(), [], 0
+        while block := fh.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+            if size <= max_bytes:
+                chunks.append(block)
+    return (b"".join(chunks) if size <= max_bytes else None), size, digest.hexdigest()
 
 
 def sha256_file(path: Path | str, chunk: int = 1 << 20) -> str:

@@ -397,21 +397,26 @@ def bench_million_rows(n: int = 1_000_000, catalogue=None) -> dict:
     catalogue = catalogue or load_catalogue(Paths.from_env().catalogue_file)
     gx._context()  # exclude GX's import and start-up from the timing
     rng = np.random.default_rng(20151)
-    inds = catalogue.to_frame()
+    cat = catalogue.to_frame()
+    inds = cat[cat["frequency"] == "quarterly"].reset_index(drop=True)  # every quarter is due
     k = np.arange(n)
     pick = inds.iloc[k % len(inds)].reset_index(drop=True)
     # one row per (indicator, period): periods run back from 9999Q4, the quarter "being run"
     ords = 9999 * 4 + 3 - k // len(inds)
     periods = pd.Series(ords // 4).astype(str) + "Q" + pd.Series(ords % 4 + 1).astype(str)
     num = rng.integers(0, 50, n).astype(float)
+    # each unit's figure in the columns its template fills (pmqa_lib.core.units.FIGURE_FORMS)
+    unit = pick["unit"].to_numpy()
+    has_den = np.isin(unit, ["percent", "days", "ratio"])
+    is_number = unit == "number"
     df = pd.DataFrame(
         {
             "agency": pick["agency"].to_numpy(),
             "indicator": pick["indicator"].to_numpy(),
             "period": periods.to_numpy(),
-            "numerator": num,
-            "denominator": num + rng.integers(1, 50, n),
-            "value": np.nan,
+            "numerator": np.where(is_number, np.nan, num),
+            "denominator": np.where(has_den, num + rng.integers(1, 50, n), np.nan),
+            "value": np.where(is_number, num, np.nan),
             "proposed_rag": rng.choice(["Red", "Amber", "Green"], n),
             "commentary": "Commentary as an agency would write it.",
             "actions": None,
@@ -423,7 +428,8 @@ def bench_million_rows(n: int = 1_000_000, catalogue=None) -> dict:
         }
     )
     bad = rng.random(n) < 0.001
-    df.loc[bad, "numerator"] = -1.0
+    df.loc[bad & ~is_number, "numerator"] = -1.0
+    df.loc[bad & is_number, "value"] = -1.0
     for c in ingest.MARKER_COLUMNS + ingest.RAW_COLUMNS:
         df[c] = None
     df["_extra_cells"] = 0

@@ -25,6 +25,9 @@ parsed date; this module turns the text into a :class:`datetime.date` by these r
    date is the one scheduled.
 8. Anything else (``TBC``, ``next meeting``, ``31 February 2015``) is rejected with a message
    that quotes the text and shows the forms accepted.
+9. A four-digit year is taken as written (``01/01/0001`` is the year 1, never 2001), and a year
+   outside :data:`EARLIEST_YEAR`-:data:`LATEST_YEAR` is impossible for a board's register and is
+   rejected (a typing error such as ``2105`` or ``0001``), as is a day that does not exist.
 
 No I/O; pure functions.
 """
@@ -39,6 +42,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 DATE_FORMS = "e.g. 10 June 2015, June 2015, 10.6.15, 2015-06-10 or October / November 2015"
+#: the years a register date can be in: safeguarding boards' registers start in the 1990s, and
+#: a date this century is the furthest a schedule looks ahead
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2099
 
 _MONTH_NAMES = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -89,8 +95,19 @@ def _last_day(year: int, month: int) -> dt.date:
 
 
 def _year(text: str) -> int:
-    y = int(text.lstrip("'"))
-    return 2000 + y if y < 100 else y
+    """``15`` and ``'15`` are 2015; four digits are the year as written (``0001`` is 1)."""
+    digits = text.lstrip("'")
+    y = int(digits)
+    return 2000 + y if len(digits) <= 2 else y
+
+
+def _check_year(parsed: ParsedDate, text: object) -> ParsedDate:
+    if not EARLIEST_YEAR <= parsed.date.year <= LATEST_YEAR:
+        raise DateTextError(
+            f"{text!r} is in the year {parsed.date.year}, which is not a possible date for this "
+            f"register (years {EARLIEST_YEAR} to {LATEST_YEAR}); check the year, {DATE_FORMS}"
+        )
+    return parsed
 
 
 def _on_or_before(month: int, day: int | None, reference: dt.date) -> dt.date:
@@ -106,6 +123,10 @@ def _on_or_before(month: int, day: int | None, reference: dt.date) -> dt.date:
 
 
 def _from_match(m: re.Match, text: str, reference: dt.date | None) -> ParsedDate:
+    return _check_year(_match_date(m, text, reference), text)
+
+
+def _match_date(m: re.Match, text: str, reference: dt.date | None) -> ParsedDate:
     kind = m.lastgroup
     g = m.groupdict()
     try:
@@ -165,9 +186,9 @@ def parse_date_text(value: object, reference: dt.date | None = None) -> ParsedDa
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, dt.datetime | pd.Timestamp):
-        return ParsedDate(pd.Timestamp(value).date(), "Excel date")
+        return _check_year(ParsedDate(pd.Timestamp(value).date(), "Excel date"), value)
     if isinstance(value, dt.date):
-        return ParsedDate(value, "Excel date")
+        return _check_year(ParsedDate(value, "Excel date"), value)
     text = " ".join(str(value).split())
     if not text:
         return None

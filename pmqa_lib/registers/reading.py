@@ -25,6 +25,7 @@ Expectations is imported the first time a register with rows is checked.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import re
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from pmqa_lib.core import gx_runner, text_rules
-from pmqa_lib.core.files import EXPECTATIONS_DIR
+from pmqa_lib.core.files import EXPECTATIONS_DIR, NotARegularFile, read_regular_file
 from pmqa_lib.registers.dates import DateTextError, all_dates_in_text, parse_date_text
 from pmqa_lib.registers.specs import SPECS, RegisterSpec, normalise_heading
 
@@ -49,6 +50,8 @@ RAG_VALUES = {
     "g": "Green",
     "green": "Green",
 }
+#: a register is a few hundred rows: a larger file is refused unread
+MAX_REGISTER_BYTES = 20 * 1024 * 1024
 DEFERRAL_WORDS = re.compile(r"\b(?:defer\w*|delay\w*|postpone\w*|put back)\b", re.IGNORECASE)
 
 
@@ -98,7 +101,7 @@ def find_register_file(folder: Path, spec: RegisterSpec) -> tuple[Path | None, l
     When both exist the CSV is read and a problem says the workbook was ignored.
     """
     csv, xlsx = folder / f"{spec.name}.csv", folder / f"{spec.name}.xlsx"
-    if csv.exists() and xlsx.exists():
+    if (csv.exists() or csv.is_symlink()) and (xlsx.exists() or xlsx.is_symlink()):
         return csv, [
             _problem(
                 spec,
@@ -110,7 +113,7 @@ def find_register_file(folder: Path, spec: RegisterSpec) -> tuple[Path | None, l
             )  # fmt: skip
         ]
     for p in (csv, xlsx):
-        if p.exists():
+        if p.exists() or p.is_symlink():  # a link is found, then refused when read
             return p, []
     return None, []
 
@@ -126,13 +129,26 @@ def read_register_file(path: Path) -> pd.DataFrame:
     ValueError
         When the file is empty, unreadable or not UTF-8 text.
     """
-    if path.stat().st_size == 0:
+    try:  # never through a link, never a pipe or a folder
+        data, size, _ = read_regular_file(path, MAX_REGISTER_BYTES)
+    except NotARegularFile as exc:
+        raise ValueError(exc.reason) from None
+    if size == 0:
         raise ValueError("the file is empty (0 bytes)")
+    if data is None:
+        raise ValueError(
+            f"the file is {size / 1e6:.0f} MB, over the {MAX_REGISTER_BYTES / 1e6:.0f} MB a "
+            "register can be"
+        )
     try:
         if path.suffix.lower() == ".xlsx":
-            raw = pd.read_excel(path, sheet_name=0, dtype=object, header=0, engine="openpyxl")
+            raw = pd.read_excel(
+                io.BytesIO(data), sheet_name=0, dtype=object, header=0, engine="openpyxl"
+            )
         else:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            raw = pd.read_csv(
+                io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+            )
     except UnicodeDecodeError:
         raise ValueError("the file is not UTF-8 text; save it as CSV UTF-8") from None
     except pd.errors.EmptyDataError:

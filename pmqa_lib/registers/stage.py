@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pmqa_lib.core.files import Paths, write_csv, write_json
+from pmqa_lib.core.files import Paths, read_csv, write_csv, write_json
 from pmqa_lib.core.periods import Quarter
 from pmqa_lib.registers.reading import RegisterRead, problems_frame, read_registers
 from pmqa_lib.registers.status import proposed_audits, reminders, status_tables
@@ -114,7 +114,7 @@ def write_status(
     tables, problems, _ = read_and_status(paths, as_at, quarter, catalogue)
     out_dir = paths.processed_dir(quarter)
     if assurance is None and (out_dir / "assurance.csv").exists():
-        assurance = pd.read_csv(out_dir / "assurance.csv", dtype={"indicator": str})
+        assurance = read_csv(out_dir / "assurance.csv", dtype={"indicator": str})
     tables["proposed_audits"] = proposed_audits(assurance, catalogue, tables["audits"])
     tables["problems"] = problems
     files = [write_csv(_for_csv(df), out_dir / OUTPUT_FILES[name]) for name, df in tables.items()]
@@ -144,9 +144,7 @@ def read_processed(paths: Paths, quarter: Quarter, name: str) -> pd.DataFrame:
         raise FileNotFoundError(
             f"{path} not found: run the registers step for {quarter.code} first"
         )
-    return pd.read_csv(
-        path, dtype={"indicator": str, "linked_indicators": str}, keep_default_na=True
-    )
+    return read_csv(path, dtype={"indicator": str, "linked_indicators": str}, keep_default_na=True)
 
 
 def run_reminders(quarter: Quarter, paths: Paths, days: int = 30) -> int:

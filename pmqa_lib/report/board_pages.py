@@ -51,7 +51,8 @@ def cover(inputs: ReportInputs, generated_at: str | None = None) -> str:
         inputs.validation,
     )  # fmt: skip
     nodata = tables.no_data_indicators(inputs.assurance, inputs.catalogue, q)
-    revisions = tables.revisions_table(inputs.revisions, inputs.catalogue)
+    revisions = tables.revisions_table(inputs.revisions, inputs.catalogue, q, inputs.validation)
+    queried = tables.queried_figures(inputs.assurance, inputs.catalogue)
     counts = tables.rag_counts(inputs.assurance)
     received = int((status["Status"] != "not returned").sum())
     rejected_rows = int(status["Rows rejected"].sum())
@@ -64,11 +65,18 @@ def cover(inputs: ReportInputs, generated_at: str | None = None) -> str:
                              f"{n_rejected_ind} indicator(s) show \u201cno data: return rejected\u201d"),
         ("Returns missing", (", ".join(not_returned) or "none") + f"; {n_missing_ind} indicator(s) "
                             "show \u201cno data: not returned\u201d"),
-        ("Values revised", f"{len(revisions)} earlier value(s) revised by this quarter's returns"),
+        ("Values revised", f"{len(revisions)} earlier value(s) revised by this quarter's returns"
+                           + (f"; {int(revisions['Check'].astype(bool).sum())} to check"
+                              if "Check" in revisions and revisions["Check"].astype(bool).any() else "")),
+        ("Figures queried", (f"{len(queried)}: " + ", ".join(queried["Reference"])
+                             + " (shown as queried, not rated, until the agency confirms them)")
+                            if len(queried) else "none"),
         ("RAG this quarter", f"{counts['Red']} Red, {counts['Amber']} Amber, {counts['Green']} Green, "
                              f"{counts['not rated']} not rated ({len(nodata)} with no data this "
                              f"quarter, {counts['not rated'] - len(nodata)} with no target or "
-                             "thresholds to rate against)"),
+                             "thresholds to rate against)"
+                             + (f"; {counts['queried']} of the ratings stand on a queried figure "
+                                "and are shown as queried" if counts["queried"] else "")),
         ("Generated", generated_at),
         ("pmqa version", __version__),
     ]  # fmt: skip
@@ -93,6 +101,12 @@ def cover(inputs: ReportInputs, generated_at: str | None = None) -> str:
     ]
     if len(nodata):
         body.append(html_blocks.table(nodata, caption="Indicators with no data this quarter"))
+    if len(queried):
+        body.append(
+            html_blocks.table(
+                queried, caption="Figures queried this quarter (far outside their usual range)"
+            )
+        )
     if len(revisions):
         body.append(
             html_blocks.table(revisions, caption="Earlier values revised by this quarter's returns")
@@ -263,10 +277,17 @@ def registers_section(inputs: ReportInputs) -> str:
         return html_blocks.section(
             "Registers", body, css_class="section section-break", anchor="registers"
         )
+    try:
+        unread = register_tables.unreadable_tables(inputs.quarter, paths_of(inputs))
+    except Exception as exc:  # registers must never stop the quarter's report
+        log.warning("register problems not read: %s", exc)
+        unread = {}
     body = []
     for title, df in (tables_by_title or {}).items():
         body.append(html_blocks.heading(title, 3))
-        if df is None or len(df) == 0:
+        if title in unread:
+            body.append(f'<p class="nodata">{esc(unread[title])}</p>')
+        elif df is None or len(df) == 0:
             body.append("<p>None.</p>")
         else:
             rag_cols = [c for c in df.columns if "RAG" in str(c)]

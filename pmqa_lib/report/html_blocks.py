@@ -15,10 +15,14 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from pmqa_lib.core.format import NO_DATA_PREFIX, RAGS
+from pmqa_lib.core.text_rules import show_controls
 
 
 def esc(value: object) -> str:
-    """Escape any value for HTML; missing (None/NaN/NA) becomes an empty string."""
+    """Escape any value for HTML; missing (None/NaN/NA) becomes an empty string.
+
+    Bidirectional controls, which would reorder the text on the page and in the PDF, are shown as
+    visible tags (``[U+202E]``, :func:`pmqa_lib.core.text_rules.show_controls`)."""
     if value is None:
         return ""
     if isinstance(value, float) and math.isnan(value):
@@ -28,7 +32,7 @@ def esc(value: object) -> str:
             return ""
     except (TypeError, ValueError):
         pass
-    return html.escape(str(value), quote=True)
+    return html.escape(show_controls(str(value)), quote=True)
 
 
 def text_block(text: object, css_class: str = "text") -> str:

@@ -490,6 +490,8 @@ def indicator_page(pd_: PageData, refs: list[str]) -> str:
     compact = is_compact(main)
     arow = pd_.assurance.loc[main.ref] if main.ref in pd_.assurance.index else None
     status, rag = _status_and_rag(arow)
+    queried = tables.queried_mask(pd_.assurance).reindex(refs, fill_value=False)
+    rag = tables.rag_text(rag, bool(queried.get(main.ref, False)))
     css = "indicator-page compact" if compact else "indicator-page"
     parts = [
         f'<section class="{css}" id="{html_blocks.anchor_id(main.ref)}"'
@@ -499,6 +501,12 @@ def indicator_page(pd_: PageData, refs: list[str]) -> str:
     ]
     for ref in refs:
         ind = cat[ref]
+        if queried[ref]:
+            parts.append(
+                f'<p class="queried"><strong>queried:</strong> '
+                f"{esc(pd_.assurance.loc[ref, 'query_note'])} The figure is shown as sent; its RAG "
+                "is not relied on until the agency confirms it.</p>"
+            )
         df = tables.indicator_page_table(inputs.measures, ind, q)
         num = [c for c in df.columns if c]
         ident = f' id="{html_blocks.anchor_id(ref)}"' if ref != main.ref else ""

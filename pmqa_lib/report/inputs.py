@@ -15,7 +15,7 @@ import pandas as pd
 
 from pmqa_lib.analytics.assessment import RAG_HISTORY_COLUMNS
 from pmqa_lib.core.catalogue import Catalogue, load_catalogue
-from pmqa_lib.core.files import Paths
+from pmqa_lib.core.files import Paths, read_csv
 from pmqa_lib.core.periods import Quarter
 from pmqa_lib.core.stage_inputs import raw_inputs
 
@@ -74,7 +74,7 @@ def read_table(path: Path) -> pd.DataFrame:
     """
     head = pd.read_csv(path, nrows=0)
     dtypes = {c: "str" for c in head.columns if c in _TEXT_COLUMNS or c in _FREE_TEXT_COLUMNS}
-    return pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
+    return read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
 
 
 def read_rag_history(inputs: ReportInputs) -> pd.DataFrame:

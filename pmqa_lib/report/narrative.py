@@ -83,8 +83,10 @@ def indicator_facts(
     q = measures[measures["kind"] == "quarter"]
     keep = ["indicator", "value", "target", "target_met", "status"]
     now = q.loc[q["period"] == quarter.code, keep].drop_duplicates("indicator")
-    prev = q.loc[q["period"] == quarter.previous().code, keep].drop_duplicates("indicator")
-    prev = prev.rename(columns={c: f"previous_{c}" for c in keep if c != "indicator"})
+    # the previous quarter's figure may be one this quarter's return revised, with a query on it
+    pkeep = keep + (["query_note"] if "query_note" in q else [])
+    prev = q.loc[q["period"] == quarter.previous().code, pkeep].drop_duplicates("indicator")
+    prev = prev.rename(columns={c: f"previous_{c}" for c in pkeep if c != "indicator"})
     cat = catalogue.to_frame()[["indicator", "unit", "precision", "polarity", "name", "frequency"]]
     a = assurance.drop(
         columns=[c for c in ("value", "target", "target_met", "status", "name") if c in assurance]
@@ -185,8 +187,30 @@ def _annual_movement(f: pd.Series) -> tuple[str, str]:
     return text + due, move
 
 
+def is_queried(f: pd.Series) -> bool:
+    """Whether validation queried this quarter's figure (``assurance.queried``)."""
+    return bool(_bool(f.get("queried"))) and not _missing(f.get("value"))
+
+
+def query_sentence(f: pd.Series) -> str:
+    """ "Queried: <what validation found>. Until the agency confirms the figure, its RAG, trend
+    and SPC signal are not relied on." """
+    note = "" if _missing(f.get("query_note")) else str(f["query_note"]).strip().rstrip(".")
+    return (
+        f"Queried: {note or 'the figure is far outside its usual range'}. Until the agency "
+        "confirms the figure, its RAG, trend and SPC signal are not relied on."
+    )
+
+
 def _movement(f: pd.Series) -> tuple[str, str]:
     """(sentence about the value and target, movement word: rise / fall / none / '')."""
+    text, move = _plain_movement(f)
+    if is_queried(f) and text:
+        text = f"{text} (a queried figure)"
+    return text, move
+
+
+def _plain_movement(f: pd.Series) -> tuple[str, str]:
     if bool(f.get("annual")) and not _missing(f.get("quarter_label")):
         return _annual_movement(f)
     p = int(f["precision"])
@@ -220,6 +244,8 @@ def _movement(f: pd.Series) -> tuple[str, str]:
     else:
         # compare what the reader sees, so "rose" never sits beside two equal figures
         da, db = float(a.replace(",", "")), float(b.replace(",", ""))
+        if not _missing(f.get("previous_query_note")):
+            a = f"{a} (queried)"  # as the page table prints it
         if db > da:
             text, move = f"This quarter {noun_l} rose from {a} to {b}", "rise"
         elif db < da:
@@ -250,6 +276,8 @@ def trajectory_sentence(f: pd.Series) -> str:
     n = f.get("trajectory_points")
     span = f"the last {_horizon(f, n)}" if not _missing(n) else "the latest quarters"
     text = f"Over {span} the trend is {traj}"
+    if is_queried(f):
+        text = f"Counting the queried figure, over {span} the trend would be {traj}"
     arrow = "" if _missing(f.get("trend_arrow")) else str(f["trend_arrow"])
     noun = NOUNS.get(f.get("unit"), "The value")
     noun = noun[:1].lower() + noun[1:]
@@ -345,6 +373,8 @@ def _spc(f: pd.Series) -> str:
     if not parts:
         return ""
     text = "SPC (Making Data Count): " + "; ".join(parts) + "."
+    if is_queried(f):
+        text = "SPC (Making Data Count), counting the queried figure: " + "; ".join(parts) + "."
     warn = f.get("spc_warning")
     if not _missing(warn):
         w = str(warn).strip().rstrip(".")
@@ -354,6 +384,13 @@ def _spc(f: pd.Series) -> str:
 
 def _rag(f: pd.Series) -> str:
     rag, lead = f.get("rag"), f.get("lead_rag")
+    if is_queried(f):
+        rated = f"would be {rag}" if not _missing(rag) else "cannot be computed"
+        text = (
+            f"The computed RAG {rated}, but it stands on a queried figure: it is shown as "
+            "queried, not as a rating, until the agency confirms the figure."
+        )
+        return text
     if _missing(rag):
         text = "No RAG rating can be computed this quarter."
     else:
@@ -395,7 +432,7 @@ def sentences(facts: pd.Series) -> list[str]:
     first = f"{first}." if not first.endswith(".") else first
     if not _missing(facts.get("value")):
         first += f" {trajectory_sentence(facts)} {significance_sentence(facts)}"
-    out = [first]
+    out = [query_sentence(facts), first] if is_queried(facts) else [first]
     rag = _rag(facts) if facts.get("status") != "not_due" else ""
     spc = _spc(facts) if not _missing(facts.get("value")) else ""
     for s in (_comparators(facts), spc, rag):
@@ -417,6 +454,8 @@ def key_points(facts: pd.DataFrame) -> pd.Series:
         first, _ = _movement(f)
         rag = f.get("rag")
         status = f"The current status is {str(rag).upper()}. " if not _missing(rag) else ""
+        if is_queried(f):
+            status = f"{query_sentence(f)} "
         text = f"{status}{first}."
         if not _missing(f.get("value")):
             text += " " + trajectory_sentence(f)

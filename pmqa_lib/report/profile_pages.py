@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pmqa_lib.core.files import PROJECT_ROOT, Paths, atomic_path, write_text
+from pmqa_lib.core.files import PROJECT_ROOT, Paths, atomic_path, read_csv, write_text
 from pmqa_lib.core.format import format_number
 from pmqa_lib.public import authorities, downloads
 from pmqa_lib.public.profile_data import ProfileData
@@ -337,7 +337,7 @@ def build_profile(la: str, paths: Paths, model: str = "2021") -> dict:
     pdf_path = out_dir / f"{auth.slug}.pdf"
     with atomic_path(pdf_path) as tmp:
         publish.html_to_pdf(publish.print_html(page), tmp)
-    summary = pd.read_csv(out_dir / f"{auth.slug}_summary.csv", dtype={"text": "str", "la_code": "str"},
+    summary = read_csv(out_dir / f"{auth.slug}_summary.csv", dtype={"text": "str", "la_code": "str"},
                           keep_default_na=False, na_values={"LA": [""], "England": [""], "SN": [""]})  # fmt: skip
     seconds = time.perf_counter() - t0
     log.info("profile %s: %s (%.1f s)", auth.name, html_path, seconds)

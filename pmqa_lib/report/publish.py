@@ -409,6 +409,43 @@ def _publish_folder(src: Path, dest: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+#: a build's temporary folder: ``reports/.<Q>.building.<pid>.<random>``, removed when the build
+#: ends; one left by a run that was killed is removed by the next build (and by ``make clean``)
+BUILDING = "building"
+
+
+def _building_dir(reports_dir: Path, quarter: Quarter, stem: str = "") -> Path:
+    """A new temporary build folder, named for the quarter and this process."""
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    clean_stale_builds(reports_dir, quarter)
+    prefix = f".{quarter}.{BUILDING}.{os.getpid()}." + (f"{stem}." if stem else "")
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=reports_dir))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def clean_stale_builds(reports_dir: Path, quarter: Quarter | str) -> list[Path]:
+    """Remove the quarter's temporary build folders whose process has ended (a killed run's
+    leftovers); a build still running (its process alive) is left alone. Returns what went."""
+    removed = []
+    for p in Path(reports_dir).glob(f".{quarter}.{BUILDING}.*"):
+        parts = p.name.split(".")
+        pid = int(parts[3]) if len(parts) > 3 and parts[3].isdigit() else None
+        if p.is_dir() and not p.is_symlink() and (pid is None or not _alive(pid)):
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p)
+            log.info("removed %s, left by a run that did not finish", p)
+    return removed
+
+
 def _abs(p: Path) -> str:
     return str(Path(p).resolve())
 
@@ -443,7 +480,7 @@ def build_board_report(quarter: Quarter | str, paths: Paths, pdf: bool = True) -
         "board_name": catalogue.board_name,
     }
     timer = _Timer(f"report {q}")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{q}.building.", dir=paths.reports_dir))
+    tmp = _building_dir(paths.reports_dir, q)
     try:
         # the charts are drawn into the new report's folder; the previous quarter build's are
         # copied in first, so a chart drawn from the same numbers is reused, not drawn again
@@ -527,7 +564,7 @@ def build_drilldown(quarter: Quarter | str, indicator: str, paths: Paths) -> Pat
     }  # the notebook reads the board report's charts from reports/<Q>/charts/
     paths.reports_dir.mkdir(parents=True, exist_ok=True)
     timer = _Timer(f"drilldown {q} {ind.ref}")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{q}.{stem}.", dir=paths.reports_dir))
+    tmp = _building_dir(paths.reports_dir, q, stem)
     try:
         nb = timer.run("execute", execute_notebook, DRILLDOWN_NOTEBOOK, tmp / f"{stem}.ipynb",
                        params, rep / "failed")  # fmt: skip

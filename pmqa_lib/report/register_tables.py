@@ -94,6 +94,44 @@ def report_tables(quarter: Quarter, paths: Paths) -> dict[str, pd.DataFrame]:
     }  # fmt: skip
 
 
+#: the registers each report table is made from (spec names, pmqa_lib.registers.specs)
+TABLE_SOURCES = {
+    "Rolling reports due, overdue or deferred (Appendix 2)": ("rolling_reports",),
+    "Multi-agency audit schedule (Appendix 3)": ("audit_schedule", "audit_reports"),
+    "Audit actions past their target date (Appendix 4)": ("audit_actions",),
+    "Learning and implementation actions open (Appendix 5)": ("learning_pathway",),
+    "Impact log (section 6.1)": ("impact_log",),
+    "Audits proposed by indicator triggers (section 4.1.2)": ("audit_schedule",),
+}
+#: problems that leave a whole register out (pmqa_lib.registers.reading)
+UNREADABLE_RULES = ("file_readable", "required_columns", "file_present")
+
+
+def unreadable_tables(quarter: Quarter, paths: Paths) -> dict[str, str]:
+    """For each report table whose register could not be read (or is missing), what to say
+    instead of an empty table: the problem, and where the list of problems is."""
+    pr = read_processed(paths, Quarter.parse(quarter), "problems")
+    if pr.empty or "rule" not in pr:
+        return {}
+    whole = pr[pr["rule"].isin(UNREADABLE_RULES)]
+    out = {}
+    for title, sources in TABLE_SOURCES.items():
+        hits = whole[whole["register"].isin(sources)]
+        if len(hits):
+            why = (
+                "there is no register file"
+                if hits["rule"].eq("file_present").all()
+                else "the register could not be read"
+            )
+            out[title] = (
+                f"Not shown: {why}, so this list is unknown, not empty. "
+                + " ".join(hits["message"].astype(str))
+                + " See \u201cRegister rows rejected or queried\u201d below and "
+                "registers_problems.csv."
+            )
+    return out
+
+
 def audits_for_indicator(quarter: Quarter, paths: Paths | str, ref: str | Paths) -> pd.DataFrame:
     """Audits linked to indicator ``ref``: scheduled ones (any status) and any proposed by its trigger.
 

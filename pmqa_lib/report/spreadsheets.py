@@ -144,6 +144,8 @@ def write_workbook(
         wb = gpt.produce_workbook(
             filename=str(dest), sheets=gptables, cover=cover, notes_table=notes, auto_width=True,
             contentsheet_label="Contents",
+            # text from returns that starts like a formula stays text (OWASP CSV injection)
+            workbook_options={"strings_to_formulas": False},
         )  # fmt: skip
     fills = {r: wb.add_format({"bg_color": palette.RAG[r].fill, "font_color": palette.RAG[r].text,
                                "bold": True}) for r in RAGS}  # fmt: skip

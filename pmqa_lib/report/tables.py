@@ -119,6 +119,33 @@ def ytd_coverage(rows: pd.DataFrame, quarter: Quarter) -> pd.Series:
     return text.where(short, "").astype("object")
 
 
+QUERIED = "queried"
+
+
+def queried_mask(assurance: pd.DataFrame) -> pd.Series:
+    """Indicators whose figure this quarter is queried by validation (``assurance.queried``)."""
+    if "queried" not in assurance:
+        return pd.Series(False, index=assurance.index)
+    return assurance["queried"].map(_bool).fillna(False).astype(bool)
+
+
+def is_queried_row(row: pd.Series) -> bool:
+    """Whether a measures row holds a figure validation queried (``query_note``, carried from
+    ``observations.csv``)."""
+    note = row.get("query_note")
+    return isinstance(note, str) and bool(note.strip())
+
+
+def rag_text(rag: object, queried: bool) -> object:
+    """A RAG as the board reads it: a queried figure never carries a confident rating
+    ("queried (computed Green)"), so it is shown grey, not green."""
+    if queried and isinstance(rag, str) and rag:
+        return f"{QUERIED} (computed {rag})"
+    if queried:
+        return QUERIED
+    return rag
+
+
 def _bool(v: object) -> bool | None:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
@@ -209,12 +236,15 @@ def traffic_light_summary(
         r if isinstance(r, str) and r else ("not rated" if s == "ok" else no_data_text(s))
         for r, s in zip(a["rag"], status, strict=True)
     ]
+    rag_now = [rag_text(r, q) for r, q in zip(rag_now, queried_mask(a), strict=True)]
     trend = (
         a.get("trend_arrow", "").fillna("").astype(str) + " " + a["trajectory"].fillna("")
     ).str.strip()
     # no value this quarter: the trend of older points is not shown as current (analytics blanks
     # it), and "insufficient data" would misread a rejected return as a short series
     trend = trend.where(status.eq("ok"), "no value this quarter")
+    queried = queried_mask(a)
+    trend = trend.where(~queried, trend + " (counting a queried figure)")
     out = pd.DataFrame(
         {
             "Theme": meta.loc[a.index, "theme"].to_numpy(),
@@ -366,17 +396,24 @@ def exception_report(assurance: pd.DataFrame, catalogue: Catalogue) -> pd.DataFr
     disagree = a["disagreement"].map(_bool).fillna(False).astype(bool)
     amber_red = a["rag"].isin(["Amber", "Red"])
     triggered = a["trigger"].isin([TRIGGER_ENQUIRY, TRIGGER_AUDIT])
-    a = a[amber_red | disagree | triggered]
-    disagree = disagree.loc[a.index]
+    queried = queried_mask(a)
+    a = a[amber_red | disagree | queried | triggered]
+    disagree, queried = disagree.loc[a.index], queried.loc[a.index]
     reasons = []
-    for rag, dis, note, lead in zip(
+    for rag, dis, note, lead, que, qnote in zip(
         a["rag"],
         disagree,
         a.get("disagreement_note", pd.Series("", index=a.index)),
         a["lead_rag"],
+        queried,
+        a.get("query_note", pd.Series("", index=a.index)),
         strict=True,
     ):
-        if dis and isinstance(note, str) and note:
+        if que:
+            reasons.append(
+                f"Figure queried: {qnote}" if isinstance(qnote, str) else "Figure queried."
+            )
+        elif dis and isinstance(note, str) and note:
             reasons.append(note)  # "Lead officer proposed Green; computed Amber: 4.4 is in ..."
         elif dis:
             lead_text = lead if isinstance(lead, str) and lead else "none"
@@ -391,20 +428,29 @@ def exception_report(assurance: pd.DataFrame, catalogue: Catalogue) -> pd.DataFr
             "Reference": a["indicator"].to_numpy(),
             "Indicator": a["indicator"].map(meta["name"]).to_numpy(),
             "Lead officer": a["indicator"].map(meta["lead_officer"]).to_numpy(),
-            "RAG (computed)": a["rag"].fillna("").replace("", "not rated").to_numpy(),
+            "RAG (computed)": [
+                rag_text(r, q) for r, q in zip(a["rag"].fillna("not rated"), queried, strict=True)
+            ],
             "Value band": band.fillna("").replace("", "none").to_numpy(),
             "RAG (lead officer)": a["lead_rag"].fillna("none proposed").to_numpy(),
             "Why listed": reasons,
             "Trigger": a["trigger"].fillna("none").replace("", "none").to_numpy(),
-            "What happens next": a["next_step"].fillna("").to_numpy(),
+            "What happens next": np.where(
+                queried.to_numpy(),
+                "Ask the agency to confirm or correct the figure before its RAG is relied on.",
+                a["next_step"].fillna("").to_numpy(),
+            ),
         }
     )
 
 
 def rag_counts(assurance: pd.DataFrame) -> dict[str, int]:
-    """How many indicators are Red, Amber, Green (and not rated) this quarter."""
+    """How many indicators are Red, Amber, Green (and not rated) this quarter, and how many of
+    those ratings stand on a queried figure (``queried``, counted within the colours)."""
     counts = assurance["rag"].fillna("not rated").value_counts()
-    return {k: int(counts.get(k, 0)) for k in (*RAGS, "not rated")}
+    out = {k: int(counts.get(k, 0)) for k in (*RAGS, "not rated")}
+    out[QUERIED] = int(queried_mask(assurance).sum())
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -447,6 +493,9 @@ def indicator_page_table(
             met[col] = met_text(row.get("target_met"), row[value_col], row.get("status"))
         else:
             met[col] = _ytd_met(row, indicator)
+        if is_queried_row(row) and format_number(row[value_col], p):
+            actual[col] += f" ({QUERIED})"
+            met[col] += f" ({QUERIED})" if met[col] in (YES, NO) else ""
 
     ann = _annuals(m).drop_duplicates("fy_label").set_index("fy_label")
     for col in cols[:years_back]:
@@ -618,7 +667,7 @@ def returns_status(
         if not chase.empty and {"agency", "indicator"} <= set(chase.columns):
             mine = chase[chase["agency"] == agency]
             if "status" in mine:
-                mine = mine[mine["status"].fillna("missing") != "rejected"]
+                mine = mine[mine["status"].fillna("missing") == "missing"]
             missing = mine["indicator"].astype(str).tolist()
         ag = catalogue.agencies.get(agency)
         rows.append(
@@ -653,26 +702,45 @@ def no_data_indicators(
     meta = _meta(catalogue)
     a = sort_by_catalogue(assurance, catalogue)
     status = a.get("status", pd.Series("ok", index=a.index)).fillna("missing")
-    a = a[~status.isin(["ok", "not_due"])]
+    value = pd.to_numeric(a.get("value", pd.Series(np.nan, index=a.index)), errors="coerce")
+    note = a.get("note", pd.Series("", index=a.index))
+    # a figure missing for a reason of its own (a rolling window with a quarter missing, no
+    # population) has status ok but is still no data: listed with its note, never "no target"
+    gap = status.eq("ok") & value.isna() & note.astype(str).str.startswith("no data")
+    a = a[~status.isin(["ok", "not_due"]) | gap]
     return pd.DataFrame(
         {
             "Reference": a["indicator"].to_numpy(),
             "Indicator": a["indicator"].map(meta["name"]).to_numpy(),
             "Agency": a["indicator"].map(meta["agency_short"]).to_numpy(),
-            "This quarter": [no_data_text(s) for s in status[a.index]],
+            "This quarter": [
+                str(n) if g else no_data_text(st)
+                for st, n, g in zip(status[a.index], note[a.index], gap[a.index], strict=True)
+            ],
         }
     )
 
 
-def revisions_table(revisions: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+def revisions_table(
+    revisions: pd.DataFrame,
+    catalogue: Catalogue,
+    quarter: Quarter | None = None,
+    validation: dict | None = None,
+) -> pd.DataFrame:
     """Each revision of an earlier quarter's value: indicator, quarter, old, new, which return.
 
     Where the return revised counts rather than the value, the counts are shown
-    ("numerator 178, denominator 691").
+    ("numerator 178, denominator 691"). With ``quarter``, only the revisions made by that
+    quarter's returns (``revisions.csv`` holds every revision up to the quarter; a cover reports
+    a revision once, in the quarter whose return made it). With ``validation`` (the quarter's
+    ``validation.json``), a "Check" column gives the warning on a revision that reaches more than
+    four quarters back or moves the figure far beyond its usual movement.
     """
     cols = ["Reference", "Quarter", "Old", "New", "Return"]
+    if quarter is not None and not revisions.empty and "received_in" in revisions:
+        revisions = revisions[revisions["received_in"].astype(str) == quarter.code]
     if revisions.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=cols + (["Check"] if validation else []))
     prec = _meta(catalogue)["precision"]
     r = revisions.reset_index(drop=True)
 
@@ -693,13 +761,51 @@ def revisions_table(revisions: pd.DataFrame, catalogue: Catalogue) -> pd.DataFra
         return out
 
     src = r["source_file"] if "source_file" in r else pd.Series("", index=r.index)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "Reference": r["indicator"].to_numpy(),
             "Quarter": [_period_label(x) for x in r["period"]],
             "Old": side("old"),
             "New": side("new"),
             "Return": src.fillna("").to_numpy(),
+        }
+    )
+    if validation:
+        checks = warning_details(validation, REVISION_CHECKS)
+        rows = pd.to_numeric(r.get("source_row", pd.Series(np.nan, index=r.index)), errors="coerce")
+        key = list(zip(src.fillna("").astype(str), rows, strict=True))
+        out["Check"] = [checks.get((f, int(n)) if pd.notna(n) else None, "") for f, n in key]
+    return out
+
+
+#: the warnings on a revision that the cover shows beside it
+REVISION_CHECKS = ("revision_far_back", "revision_jump", "cumulative_falls")
+
+
+def warning_details(validation: dict, rules: tuple[str, ...]) -> dict[tuple[str, int], str]:
+    """(file, row) -> the warnings of those rules on it, in plain English, from validation.json."""
+    out: dict[tuple[str, int], list[str]] = {}
+    for rec in (validation or {}).get("files", []) or []:
+        for w in rec.get("warnings", []) or []:
+            if w.get("rule") in rules and w.get("source_row") is not None:
+                text = w.get("detail") or w.get("rule_text") or ""
+                out.setdefault((str(w.get("source_file")), int(w["source_row"])), []).append(text)
+    return {k: " ".join(v) for k, v in out.items()}
+
+
+def queried_figures(assurance: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """The figures this quarter that validation queried, for the cover's data status: each shows
+    "queried" instead of a confident RAG until the agency confirms it."""
+    meta = _meta(catalogue)
+    a = sort_by_catalogue(assurance, catalogue)
+    a = a[queried_mask(a)]
+    return pd.DataFrame(
+        {
+            "Reference": a["indicator"].to_numpy(),
+            "Indicator": a["indicator"].map(meta["name"]).to_numpy(),
+            "Agency": a["indicator"].map(meta["agency_short"]).to_numpy(),
+            "Computed RAG": a["rag"].fillna("not rated").to_numpy(),
+            "Query": a.get("query_note", pd.Series("", index=a.index)).fillna("").to_numpy(),
         }
     )
 

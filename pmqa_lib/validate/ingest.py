@@ -24,11 +24,17 @@ marker kept in ``<column>_marker``; never as zero. Any other text in a number co
 ``<column>_raw`` so that validation rejects the row naming the value.
 
 Structural faults (the file is rejected): not a file format we read; empty; larger than
-:data:`MAX_FILE_BYTES`; binary content (NUL bytes, a workbook or other binary named ``.csv``);
-UTF-16 without a byte-order mark (undecodable); an ``.xlsx`` that cannot be opened or has no
-``Return`` sheet; merged cells or title rows above the header; a header that is not exactly the
+:data:`MAX_FILE_BYTES`; more than :data:`MAX_ROWS` rows; binary content (a workbook or other
+binary named ``.csv``); UTF-16 without a byte-order mark (undecodable); a NUL byte (the row and
+column are named); an ``.xlsx`` that cannot be opened, is password-protected, unpacks to more than
+:data:`MAX_XLSX_UNPACKED_BYTES` (checked before it is parsed, so a "zip bomb" costs nothing) or has
+no ``Return`` sheet; merged cells or title rows above the header; a header that is not exactly the
 documented columns (missing, extra, renamed or reordered: the reason lists which); a file name
 that is not ``<AGENCY>_<quarter>`` for this folder's quarter.
+
+Only regular files are read. A link (symlink), a named pipe, a device or a subfolder in a returns
+folder is reported as rejected with a reason and never opened or followed: a link could point
+anywhere on the computer.
 """
 
 from __future__ import annotations
@@ -38,12 +44,14 @@ import datetime as dt
 import io
 import logging
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from pmqa_lib.core.files import sha256_file
+from pmqa_lib.core.files import NotARegularFile, read_regular_file
 from pmqa_lib.core.periods import QUARTER_PATTERN, Quarter
 
 log = logging.getLogger(__name__)
@@ -60,15 +68,28 @@ TIDY_COLUMNS = (
     RETURN_COLUMNS + ["source_file", "sheet", "source_row", "received_in"] + MARKER_COLUMNS
 )
 FILE_COLUMNS = [
-    "source_file", "agency", "received_in", "format", "sheet", "status", "reason", "column",
+    "source_file", "agency", "received_in", "format", "sheet", "status", "rule", "reason", "column",
     "source_row", "rows", "bytes", "sha256", "encoding", "header",
 ]  # fmt: skip
 SUPPRESSION_MARKERS = ("c", "x", "z", "[c]", "[x]", "[z]", "-", ":")
 #: A number as an agency may type it: optional sign, thousands separators, decimals, exponent, %.
-NUMBER_PATTERN = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][+-]?\d+)?%?$"
+#: Digits are 0-9 only: full-width or other scripts' digits are text, and rejected naming them.
+NUMBER_PATTERN = r"^[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?%?$"
 RETURN_SHEET = "Return"
+#: a quarterly return is a few kilobytes: a bigger file is rejected unread
 MAX_FILE_BYTES = 5 * 1024 * 1024
-FILE_NAME = re.compile(r"^(?P<agency>[A-Za-z0-9]+)_(?P<quarter>\d{4}[Qq][1-4])\.(?P<ext>csv|xlsx)$")
+#: what an ``.xlsx`` may unpack to (its parts' declared sizes, read before parsing): a return
+#: workbook unpacks to well under a megabyte; far more is a "zip bomb" or not a return
+MAX_XLSX_UNPACKED_BYTES = 10 * 1024 * 1024
+#: rows a return may have (one per indicator and period: a few dozen, a few hundred with back-data)
+MAX_ROWS = 10_000
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .xls and of encrypted workbooks
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+[0-9]+(?::[A-Z]+([0-9]+))?"')
+FILE_NAME = re.compile(
+    r"^(?P<agency>[A-Za-z0-9]+)_(?P<quarter>[0-9]{4}[Qq][1-4])\.(?P<ext>csv|xlsx)$"
+)
 IGNORED_PREFIXES = (".", "~$")
 _NUMBER_RE = re.compile(NUMBER_PATTERN)
 _BLANKS = "\ufeff\u00a0\u200b"
@@ -107,18 +128,35 @@ class IngestResult:
 # Reading one file into rows of text
 
 
+def _office_container(data: bytes) -> str | None:
+    """What an Office binary container holds: "password-protected", "xls" or None (not one)."""
+    if not data.startswith(_OLE2):
+        return None
+    return "password-protected" if _ENCRYPTED in data else "xls"
+
+
 def _decode(data: bytes) -> tuple[str, str]:
     """Bytes of a CSV -> (text, encoding) or :class:`StructuralFault`."""
     if data.startswith(b"PK\x03\x04"):
         raise StructuralFault(
             "this is an Excel workbook (or other zip file) named .csv: send it as .xlsx"
         )
+    office = _office_container(data)
+    if office == "password-protected":
+        raise StructuralFault(
+            "this is a password-protected Excel workbook named .csv: remove the password "
+            "(File > Info > Protect Workbook) and save it as CSV UTF-8 or .xlsx"
+        )
+    if office == "xls":
+        raise StructuralFault(
+            "this is an Excel 97-2003 workbook (.xls) named .csv: save it as CSV UTF-8 or .xlsx"
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             raise StructuralFault("the file says it is UTF-16 but cannot be decoded") from None
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data[:4096] and data[:4096].count(b"\x00") * 8 > len(data[:4096]):
         raise StructuralFault(
             "the file is binary or UTF-16 without a byte-order mark, not CSV text: "
             "save it from Excel as 'CSV UTF-8 (Comma delimited)'"
@@ -129,17 +167,44 @@ def _decode(data: bytes) -> tuple[str, str]:
         text, enc = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         text, enc = data.decode("cp1252", errors="replace"), "windows-1252"
-    control = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\r\n\t")
+    control = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\r\n\t\x00")
     if control > max(2, len(text[:20000]) // 200) or text[:20000].count("\ufffd") > 10:
         raise StructuralFault("the file is not CSV text (it contains binary data)")
     return text, enc
 
 
 def _csv_rows(text: str) -> list[list[str]]:
+    """The CSV's rows. A cell of any length up to the file limit is read (the length rules then
+    reject the row, naming it); a fault that stops the parser names the line it is on."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, MAX_FILE_BYTES))
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(reader)
     except csv.Error as exc:
-        raise StructuralFault(f"the CSV cannot be parsed: {exc}") from None
+        raise StructuralFault(
+            f"the CSV cannot be parsed at line {reader.line_num}: {exc}", row=reader.line_num
+        ) from None
+    finally:
+        csv.field_size_limit(limit)
+    if "\x00" in text:
+        _no_nul(rows)
+    return rows
+
+
+def _no_nul(rows: list[list[str]]) -> None:
+    """A NUL byte (an invisible control character, left by a broken export) names its cell."""
+    for k, r in enumerate(rows, start=1):
+        for j, cell in enumerate(r):
+            if "\x00" in cell:
+                header = [_clean(h).lower() for h in rows[0]] if rows else []
+                column = header[j] if j < len(header) and header[j] else f"column {j + 1}"
+                raise StructuralFault(
+                    f"row {k}, column {column} holds a NUL byte (an invisible control character "
+                    "left by a broken export): delete the cell's content, type it again and save",
+                    column=column if column in RETURN_COLUMNS else None,
+                    row=k,
+                )
 
 
 def _cell_text(value, number_format: str | None, column: str | None) -> str:
@@ -159,12 +224,53 @@ def _cell_text(value, number_format: str | None, column: str | None) -> str:
     return str(value)
 
 
-def _xlsx_rows(path: Path) -> tuple[list[list[str]], str]:
+def _check_workbook(data: bytes) -> None:
+    """Reject a workbook that is not an .xlsx return before anything parses it: password-protected,
+    an old .xls, not a zip, or one that unpacks to more than :data:`MAX_XLSX_UNPACKED_BYTES`
+    (its parts' sizes are read from the zip's directory, so a "zip bomb" is never unpacked)."""
+    if data.startswith(_OLE2):
+        office = _office_container(data)
+        if office == "password-protected":
+            raise StructuralFault(
+                "the workbook is password-protected, so it cannot be read: remove the password "
+                "(File > Info > Protect Workbook > Encrypt with Password, clear it) and send it again"
+            )
+        raise StructuralFault(
+            "this is an Excel 97-2003 workbook (.xls) named .xlsx: open it in Excel and save it as "
+            "Excel Workbook (.xlsx)"
+        )
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise StructuralFault(
+            "cannot be opened as an Excel workbook (it is not an .xlsx file, or it is damaged): "
+            "save it from Excel as Excel Workbook (.xlsx)"
+        ) from None
+    with z:
+        infos = z.infolist()
+        unpacked = sum(i.file_size for i in infos)
+        if unpacked > MAX_XLSX_UNPACKED_BYTES:
+            raise StructuralFault(
+                f"the workbook unpacks to {unpacked / 1e6:,.0f} MB (the limit is "
+                f"{MAX_XLSX_UNPACKED_BYTES / 1e6:.0f} MB; a return unpacks to well under 1 MB): it "
+                "holds far more than a quarterly return, so it was not opened; send only the "
+                "Return sheet's rows"
+            )
+        for info in infos:  # each sheet states its extent near its start: read only that
+            if _SHEET_PART.match(info.filename):
+                with z.open(info) as part:
+                    m = _DIMENSION.search(part.read(4096))
+                if m and m.group(1):
+                    _check_row_count(int(m.group(1)))
+
+
+def _xlsx_rows(data: bytes) -> tuple[list[list[str]], str]:
     import openpyxl
 
+    _check_workbook(data)
     try:
-        wb_values = openpyxl.load_workbook(path, data_only=True)
-        wb_formulas = openpyxl.load_workbook(path, data_only=False)
+        wb_values = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        wb_formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # openpyxl raises many types for a bad workbook
         raise StructuralFault(
             f"cannot be opened as an Excel workbook ({type(exc).__name__})"
@@ -177,6 +283,7 @@ def _xlsx_rows(path: Path) -> tuple[list[list[str]], str]:
         )
     sheet = names[RETURN_SHEET.lower()]
     ws, wf = wb_values[sheet], wb_formulas[sheet]
+    _check_row_count(ws.max_row)
     for rng in ws.merged_cells.ranges:
         if rng.min_row <= 1:
             raise StructuralFault(
@@ -202,32 +309,57 @@ def _xlsx_rows(path: Path) -> tuple[list[list[str]], str]:
     return rows, sheet
 
 
-def read_rows(path: Path) -> tuple[list[list[str]], str, str]:
-    """All rows of a return file as text: (rows, sheet name or "", encoding).
+def _check_row_count(n: int) -> None:
+    if n > MAX_ROWS:
+        raise StructuralFault(
+            f"the file has {n:,} rows; a return has one row per indicator and period (a few dozen) "
+            f"and the limit is {MAX_ROWS:,}: send only this quarter's rows and any revisions"
+        )
+
+
+def read_regular(path: Path) -> tuple[bytes | None, int, str]:
+    """:func:`pmqa_lib.core.files.read_regular_file` with the return's size limit; a link,
+    folder, pipe or device is a :class:`StructuralFault` and is never read."""
+    try:
+        return read_regular_file(path, MAX_FILE_BYTES)
+    except NotARegularFile as exc:
+        raise StructuralFault(exc.reason) from None
+
+
+def rows_from_bytes(data: bytes | None, size: int, ext: str) -> tuple[list[list[str]], str, str]:
+    """All rows of a return file's content as text: (rows, sheet name or "", encoding).
 
     Raises
     ------
     StructuralFault
         When the file cannot be read as a return.
     """
-    size = path.stat().st_size
     if size == 0:
         raise StructuralFault("the file is empty")
-    if size > MAX_FILE_BYTES:
+    if data is None or size > MAX_FILE_BYTES:
         raise StructuralFault(
             f"the file is {size / 1e6:.1f} MB; a quarterly return is a few kilobytes and the limit "
             f"is {MAX_FILE_BYTES / 1e6:.0f} MB: send only this quarter's rows"
         )
-    ext = path.suffix.lower()
+    ext = ext.lower()
     if ext == ".xlsx":
-        rows, sheet = _xlsx_rows(path)
+        rows, sheet = _xlsx_rows(data)
         return rows, sheet, "xlsx"
     if ext == ".csv":
-        text, enc = _decode(path.read_bytes())
-        return _csv_rows(text), "", enc
+        text, enc = _decode(data)
+        rows = _csv_rows(text)
+        _check_row_count(len(rows))
+        return rows, "", enc
     raise StructuralFault(
         f"'{ext or 'no extension'}' files are not read: send the return as .csv or .xlsx"
     )
+
+
+def read_rows(path: Path) -> tuple[list[list[str]], str, str]:
+    """All rows of a return file as text: (rows, sheet name or "", encoding); see
+    :func:`rows_from_bytes`. Raises :class:`StructuralFault` for a file that is not a return."""
+    data, size, _ = read_regular(path)
+    return rows_from_bytes(data, size, path.suffix)
 
 
 # ---------------------------------------------------------------------------------------
@@ -298,9 +430,12 @@ def tidy_rows(
     for col in NUMBER_COLUMNS:
         s = df[col].astype(str)
         is_marker = s.str.lower().isin(markers)
-        is_number = s.str.match(_NUMBER_RE) & s.str.contains(r"\d", regex=True)
+        is_number = s.str.match(_NUMBER_RE) & s.str.contains(r"[0-9]", regex=True)
         cleaned = s.where(is_number, "").str.replace(",", "", regex=False).str.rstrip("%")
-        out[col] = pd.to_numeric(cleaned.where(is_number), errors="coerce").astype(float)
+        number = pd.to_numeric(cleaned.where(is_number), errors="coerce").astype(float)
+        # a figure too large to hold (1e400 reads as infinity) is text to reject, never a number
+        is_number &= np.isfinite(number.to_numpy())
+        out[col] = number.where(is_number)
         out[f"{col}_marker"] = s.where(is_marker).str.lower()
         out[f"{col}_raw"] = s.where((s != "") & ~is_marker & ~is_number)
     rag = df["proposed_rag"].str.strip()
@@ -345,16 +480,18 @@ def read_file(path: Path, received_in: Quarter | str) -> tuple[pd.DataFrame, dic
         "format": path.suffix.lower().lstrip("."),
         "sheet": "",
         "status": "read",
+        "rule": None,
         "reason": None,
         "column": None,
         "source_row": None,
         "rows": 0,
-        "bytes": path.stat().st_size,
-        "sha256": sha256_file(path),
+        "bytes": None,
+        "sha256": None,
         "encoding": None,
         "header": None,
     }
     try:
+        data, rec["bytes"], rec["sha256"] = read_regular(path)
         if m is None:
             raise StructuralFault(
                 f"the file name is not <AGENCY>_<quarter>.csv or .xlsx (e.g. CMBC_{received_in}.csv)"
@@ -364,9 +501,8 @@ def read_file(path: Path, received_in: Quarter | str) -> tuple[pd.DataFrame, dic
                 f"the file name says {m.group('quarter').upper()} but it is in the {received_in} folder: "
                 f"a return for {received_in} is named {m.group('agency').upper()}_{received_in}"
             )
-        rows, sheet, enc = read_rows(path)
+        rows, sheet, enc = rows_from_bytes(data, rec["bytes"], path.suffix)
         rec["sheet"], rec["encoding"] = sheet, enc
-        rows = [r for r in rows]
         if not rows or not any(_clean(c) for r in rows for c in r):
             raise StructuralFault("the file has no rows (it is empty apart from blank cells)")
         rec["header"] = "|".join(_clean(h).lower() for h in rows[0])
@@ -395,11 +531,15 @@ def read_file(path: Path, received_in: Quarter | str) -> tuple[pd.DataFrame, dic
 
 
 def read_quarter(folder: Path, quarter: Quarter | str) -> IngestResult:
-    """Read every return in ``folder`` (the ``data/raw/<quarter>/`` folder), sorted by name."""
+    """Read every return in ``folder`` (the ``data/raw/<quarter>/`` folder), sorted by name.
+
+    Hidden files and Excel lock files are ignored. Anything else that is not a regular file (a
+    link, a subfolder, a pipe) is reported as rejected with its reason and never opened.
+    """
     quarter = str(quarter)
     frames, records = [], []
     if folder.is_dir():
-        for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        for path in sorted(folder.iterdir()):
             if path.name.startswith(IGNORED_PREFIXES):
                 records.append(
                     {c: None for c in FILE_COLUMNS}

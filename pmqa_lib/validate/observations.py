@@ -18,13 +18,13 @@ import numpy as np
 import pandas as pd
 
 from pmqa_lib.core.catalogue import ANNUAL_DUE_QUARTER, Catalogue
-from pmqa_lib.core.files import Paths
+from pmqa_lib.core.files import Paths, read_csv
 from pmqa_lib.core.periods import Quarter, quarter_ordinals, quarter_range
 
 OBSERVATION_COLUMNS = [
     "agency", "indicator", "period", "numerator", "denominator", "value", "proposed_rag",
     "commentary", "actions", "action_timescale", "source_file", "source_row", "received_in",
-    "status", "numerator_marker", "denominator_marker", "value_marker", "note",
+    "status", "numerator_marker", "denominator_marker", "value_marker", "note", "query_note",
 ]  # fmt: skip
 REVISION_COLUMNS = [
     "agency", "indicator", "period", "old_numerator", "new_numerator", "old_denominator",
@@ -42,7 +42,7 @@ _COMPARED = [
 _TEXT = [
     "agency", "indicator", "period", "proposed_rag", "commentary", "actions", "action_timescale",
     "source_file", "received_in", "status", "numerator_marker", "denominator_marker",
-    "value_marker", "note",
+    "value_marker", "note", "query_note",
 ]  # fmt: skip
 REPORTING_QUARTER = ANNUAL_DUE_QUARTER
 REJECTED_NOTE = "no data: return rejected"
@@ -192,6 +192,33 @@ def build(
     return _typed(obs.reset_index(drop=True)), revisions
 
 
+def mark_queried(obs: pd.DataFrame, queries: pd.DataFrame) -> pd.DataFrame:
+    """Observations with ``query_note`` set where the figure held is one a warning questions.
+
+    Parameters
+    ----------
+    queries : DataFrame
+        Warnings on accepted rows (``source_file``, ``source_row``, ``indicator``, ``period``,
+        ``detail``): the figure is "queried" on the board report until the agency confirms it.
+        A warning on a row that a later return has replaced no longer applies.
+    """
+    out = obs.copy()
+    if queries.empty:
+        return out
+    key = ["indicator", "period", "source_file", "source_row"]
+    q = queries.dropna(subset=key).astype({"source_row": "int64"})
+    q = q.groupby(key, as_index=False).agg(_query=("detail", " ".join))
+    merged = (
+        out[key]
+        .astype({"source_row": "Int64"})
+        .merge(q.astype({"source_row": "Int64"}), on=key, how="left")
+    )
+    note = merged["_query"].to_numpy()
+    has = pd.notna(note)
+    out.loc[has, "query_note"] = note[has]
+    return out
+
+
 def _typed(obs: pd.DataFrame) -> pd.DataFrame:
     for c in ("numerator", "denominator", "value"):
         obs[c] = pd.to_numeric(obs[c], errors="coerce").astype(float)
@@ -213,7 +240,10 @@ def load(quarter: Quarter | str, paths: Paths) -> pd.DataFrame:
             f"no observations for {quarter}: run `make validate Q={quarter}` first ({path})"
         )
     dtypes = {c: str for c in _TEXT}
-    obs = pd.read_csv(
+    obs = read_csv(
         path, dtype=dtypes, keep_default_na=False, na_values={c: [""] for c in OBSERVATION_COLUMNS}
     )
+    for c in OBSERVATION_COLUMNS:  # a file written before a column existed
+        if c not in obs:
+            obs[c] = np.nan
     return _typed(obs[OBSERVATION_COLUMNS])

@@ -22,9 +22,11 @@ from pmqa_lib.core.periods import Quarter
 from pmqa_lib.validate import ingest, observations
 from pmqa_lib.validate.return_rules import (
     FILES_SUITE,
+    QUERY_RULES,
     RETURN_SUITE,
     WARNING_SUITE,
-    check_layouts,
+    canonical_indicators,
+    check_files,
     file_failures,
     split,
     validate_returns,
@@ -53,8 +55,24 @@ class ValidationOutcome:
     catalogue: Catalogue | None = None
 
 
-def _validate_history(paths: Paths, quarter: Quarter, catalogue: Catalogue):
-    """Ingest and validate every quarter folder up to ``quarter`` (one vectorised GX run)."""
+def populations_for(paths: Paths, catalogue: Catalogue) -> pd.DataFrame | None:
+    """The board area's 0-17 populations (year, population) for the rates' plausibility, or None
+    (logged) when the reference table cannot be read: rates are then not range-checked."""
+    from pmqa_lib.core.reference import ReferenceDataError, load_population
+
+    try:
+        return load_population(paths, la_code=catalogue.la_code)[["year", "population"]]
+    except (ReferenceDataError, OSError, ValueError) as exc:
+        log.warning("populations not read (%s): rates are not checked for plausibility", exc)
+        return None
+
+
+_LOAD = object()
+
+
+def _validate_history(paths: Paths, quarter: Quarter, catalogue: Catalogue, populations=_LOAD):
+    """Ingest and validate every quarter folder up to ``quarter`` (one vectorised GX run);
+    ``populations`` (year, population) are read from the reference folder unless given."""
     folders = ingest.quarter_folders(paths.raw, quarter)
     if quarter not in folders and paths.returns_dir(quarter).is_dir():
         folders.append(quarter)
@@ -69,9 +87,18 @@ def _validate_history(paths: Paths, quarter: Quarter, catalogue: Catalogue):
         if results
         else pd.DataFrame(columns=ingest.FILE_COLUMNS)
     )
-    check_layouts(files)  # GX's view of the header rule; ingest has already rejected those files
+    returns = canonical_indicators(returns, catalogue)
+    files = check_files(files, returns)  # the layout, and a return for its own quarter
+    gone = files.loc[files["status"] == "rejected", ["source_file", "received_in"]]
+    keep = ~pd.MultiIndex.from_frame(returns[["source_file", "received_in"]]).isin(
+        pd.MultiIndex.from_frame(gone)
+    )
+    returns = returns[keep].reset_index(drop=True)  # a rejected file's rows are not used
+    if populations is _LOAD:
+        populations = populations_for(paths, catalogue)
     failures = pd.concat(
-        [file_failures(files), validate_returns(returns, catalogue)], ignore_index=True
+        [file_failures(files), validate_returns(returns, catalogue, populations)],
+        ignore_index=True,
     )
     accepted, rejected = split(returns, failures)
     return folders, files, failures, accepted, rejected
@@ -101,7 +128,10 @@ def validate_quarter(
         log.error("cannot validate %s: %s", q, exc)
         return ValidationOutcome(q, exit_code=1, strict=strict)
 
-    folders, files, failures, accepted, rejected = _validate_history(paths, quarter, catalogue)
+    populations = populations_for(paths, catalogue)
+    folders, files, failures, accepted, rejected = _validate_history(
+        paths, quarter, catalogue, populations
+    )
     first = folders[0] if folders else quarter
     rejected_files = files[files["status"] == "rejected"]
     obs, revisions = observations.build(
@@ -112,9 +142,11 @@ def validate_quarter(
     files_q, failures_q, accepted_q, rejected_q, revisions_q = map(
         in_q, (files, failures, accepted, rejected, revisions)
     )
-    history = obs[(obs["status"] == "ok") & (obs["received_in"] != q)]
-    warn = warnings_for(accepted_q, history, revisions_q, catalogue)
+    # the figures as earlier returns left them (a period this quarter revises keeps its old figure)
+    history = observations.resolve(accepted[accepted["received_in"] != q])[0]
+    warn = warnings_for(accepted_q, history, revisions_q, catalogue, populations)
     failures_q = pd.concat([failures_q, warn], ignore_index=True)
+    obs = observations.mark_queried(obs, warn[warn["rule"].isin(QUERY_RULES)])
     chase = chase_list(obs, files_q, catalogue, quarter)
 
     received = files_q[files_q["status"] != "ignored"]
@@ -161,7 +193,8 @@ def write_result(outcome: ValidationOutcome, paths: Paths) -> None:
 def chase_list(
     obs: pd.DataFrame, files_q: pd.DataFrame, catalogue: Catalogue, quarter: Quarter
 ) -> pd.DataFrame:
-    """Agencies and indicators with no usable figure for the quarter: missing or rejected."""
+    """Agencies and indicators to chase for the quarter: no usable figure (``missing`` or
+    ``rejected``), or a figure the board sees as ``queried`` until the agency confirms it."""
     cols = [
         "agency",
         "agency_name",
@@ -173,15 +206,21 @@ def chase_list(
         "status",
         "what_is_missing",
     ]
-    gaps = obs[(obs["period"] == quarter.code) & obs["status"].isin(["missing", "rejected"])]
+    now = obs[obs["period"] == quarter.code]
+    queried = now["query_note"].notna() & now["status"].eq("ok")
+    gaps = now[now["status"].isin(["missing", "rejected"]) | queried].copy()
+    gaps.loc[queried[queried].index, "status"] = "queried"
     cat = catalogue.to_frame()[["indicator", "name", "agency_name", "lead_officer", "lead_email"]]
     c = gaps.merge(cat, on="indicator", how="left")
     sent = set(files_q.loc[files_q["status"] != "ignored", "agency"].dropna())
     no_return = ~c["agency"].isin(sent)
     c["what_is_missing"] = np.select(
-        [c["status"] == "rejected", no_return],
+        [c["status"] == "rejected", c["status"] == "queried", no_return],
         [
             c["note"].astype(str) + "; send a corrected return",
+            "the figure is queried: "
+            + c["query_note"].astype(str).str.rstrip(".")
+            + ". Confirm it or send a correction",
             "no return received from " + c["agency"].astype(str) + " for " + quarter.label,
         ],
         "indicator "

@@ -97,3 +97,25 @@ def test_strict_fails_a_cached_quarter_with_rejections(example_run):
     assert "[validate" not in strict.stdout  # it was not re-run
     relaxed = _make(paths, "quarter")
     assert relaxed.returncode == 0, relaxed.stderr
+
+
+def test_make_clean_removes_a_killed_runs_build_folders_and_never_raw(tmp_path):
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    (data / "raw" / "2015Q2").mkdir(parents=True)
+    (data / "raw" / "2015Q2" / "CMBC_2015Q2.csv").write_text("kept\n")
+    (data / "processed" / "2015Q2").mkdir(parents=True)
+    left = [
+        reports / ".2015Q2.building.4242.abc",  # a killed board report build
+        reports / ".2015Q2.building.4242.drilldown_1.1.xyz",
+        data / "processed" / "2015Q2",
+    ]
+    for p in left:
+        p.mkdir(parents=True, exist_ok=True)
+        (p / "half.html").write_text("half written")
+    env = dict(os.environ, DATA_DIR=str(data), REPORTS_DIR=str(reports))
+    run = subprocess.run(["make", "--no-print-directory", "clean"], cwd=PROJECT_ROOT, env=env,
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert not any(p.exists() for p in left)
+    assert sorted(p.name for p in reports.iterdir()) == [".gitkeep"]
+    assert (data / "raw" / "2015Q2" / "CMBC_2015Q2.csv").read_text() == "kept\n"

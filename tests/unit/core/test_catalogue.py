@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from pmqa_lib.core import units
 from pmqa_lib.core.catalogue import (
     DEFAULT_RECONCILIATION_TOLERANCE,
     FREQUENCIES,
@@ -363,3 +364,32 @@ def test_placeholders_are_listed_once_each(raw_yaml, shipped):
         ("board name", f"{PLACEHOLDER} Kirklees Safeguarding Children Partnership"),
         ("lead officer", f"{PLACEHOLDER} council lead officer"),
     ]
+
+
+def test_references_differing_only_in_case_are_refused(raw_yaml):
+    raw = copy.deepcopy(raw_yaml)
+    twin = copy.deepcopy(_first(raw))
+    twin["ref"] = "1.1A"
+    raw["indicators"].append(twin)
+    assert "only in letter case" in _fails(raw, "ref", ref="1.1A")
+
+
+def test_plausible_range_defaults_to_the_units_range(raw_yaml):
+    raw = copy.deepcopy(raw_yaml)
+    del _first(raw)["plausible_range"]
+    pct = next(e for e in raw["indicators"] if e["unit"] == "percent")
+    del pct["plausible_range"]
+    cat = parse_catalogue(raw)
+    assert (cat["1.1"].plausible_min, cat["1.1"].plausible_max) == units.DEFAULT_RANGE[
+        "rate_per_10k"
+    ]
+    assert (cat[pct["ref"]].plausible_min, cat[pct["ref"]].plausible_max) == (0.0, 100.0)
+    # the shipped 1.1 keeps its own range, on the rate's scale (Appendix 1: 55.1, 65.0)
+    assert (parse_catalogue(raw_yaml)["1.1"].plausible_max) == 500.0
+
+
+@pytest.mark.parametrize("bad", [[10, 5], [0, ".inf"], ["low", 5], [5]])
+def test_bad_plausible_range(raw_yaml, bad):
+    raw = copy.deepcopy(raw_yaml)
+    _first(raw)["plausible_range"] = [float("inf") if b == ".inf" else b for b in bad]
+    _fails(raw, "plausible_range")

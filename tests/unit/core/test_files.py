@@ -1,5 +1,6 @@
 """pmqa_lib.core.files: atomic writes, data/raw/ read-only, paths from the environment."""
 
+import csv
 import os
 import stat
 from pathlib import Path
@@ -8,6 +9,14 @@ import pandas as pd
 import pytest
 
 from pmqa_lib.core import files as io
+from pmqa_lib.core.files import (
+    NotARegularFile,
+    protect_cells,
+    read_csv,
+    read_regular_file,
+    sha256_file,
+    write_csv,
+)
 from pmqa_lib.core.periods import Quarter
 
 
@@ -195,3 +204,54 @@ def test_writes_with_relative_paths_still_go_to_the_working_directory(elsewhere)
     where open() puts it, and the data/raw check looks at that same file."""
     out = io.write_text("x", "note.txt")
     assert out.resolve() == elsewhere / "note.txt" and (elsewhere / "note.txt").is_file()
+
+
+def test_write_csv_neutralises_formulas_and_read_csv_restores_them(tmp_path):
+    df = pd.DataFrame(
+        {
+            "commentary": [
+                '=HYPERLINK("http://x")',
+                "- a bullet",
+                "plain",
+                "-2+3+cmd|' /C calc'!A0",
+            ],
+            "numerator": [-5.0, 3.0, 1.0, 2.0],
+            "marker": ["-", None, "c", None],
+        }
+    )
+    path = write_csv(df, tmp_path / "out.csv")
+    raw = list(csv.reader(open(path, encoding="utf-8")))
+    cells = [c for row in raw[1:] for c in row]
+    assert "-5.0" in cells  # a negative number stays a number
+    assert not [c for c in cells if c and c[0] in "=+-@\t\r" and c != "-5.0"], cells
+    back = read_csv(path, dtype={"commentary": str, "marker": str})
+    pd.testing.assert_frame_equal(back, df)
+
+
+def test_protect_cells_stores_text_as_text(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["=1+1", "-5", -5, "- bullet", "ok", "a\u202eb"])
+    protect_cells(ws)
+    wb.save(tmp_path / "t.xlsx")
+    row = openpyxl.load_workbook(tmp_path / "t.xlsx").active[1]
+    assert [c.data_type for c in row] == ["s", "s", "n", "s", "s", "s"]
+    assert [c.value for c in row] == ["=1+1", "-5", -5, "- bullet", "ok", "a[U+202E]b"]
+    assert [c.quotePrefix for c in row] == [True, False, False, True, False, False]
+
+
+def test_read_regular_file_never_follows_links_pipes_or_folders(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET\n")
+    (tmp_path / "link.csv").symlink_to(secret)
+    os.mkfifo(tmp_path / "pipe.csv")
+    (tmp_path / "folder").mkdir()
+    for name, words in [("link.csv", "link"), ("pipe.csv", "pipe"), ("folder", "folder")]:
+        with pytest.raises(NotARegularFile) as exc:
+            read_regular_file(tmp_path / name, 1000)
+        assert words in exc.value.reason and "SECRET" not in exc.value.reason
+    data, size, digest = read_regular_file(secret, 1000)
+    assert (data, size) == (b"SECRET\n", 7) and digest == sha256_file(secret)
+    assert read_regular_file(secret, 3)[0] is None  # over the limit: hashed, not kept

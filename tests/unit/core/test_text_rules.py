@@ -113,3 +113,59 @@ def test_every_suite_takes_the_shared_patterns_never_its_own():
     # returns: 3 formula, 2 markup rules; registers: one of each per free-text column
     assert uses["formula_pattern"] == 3 + 8 + 12 + 8 + 12 + 9 + 9 + 11
     assert uses["markup_pattern"] == 2 + 8 + 12 + 8 + 12 + 9 + 9 + 11
+
+
+# ------------------------------------------------------------------------------------------
+# What pmqa writes: neutralised on the way out, restored by pmqa's own readers
+
+RUNS_IN_A_SPREADSHEET = [
+    '=HYPERLINK("http://x","y")',
+    "@SUM(1)",
+    "+1+1",
+    "-2+3+cmd|' /C calc'!A0",
+    "- Appoint a coordinator",  # accepted on input, still neutralised on output
+    "-",  # the suppression marker: harmless, but it starts like one
+    "\t=1",
+    "\r=1",
+    "'=already quoted",  # an apostrophe sent by the agency is kept through the round trip
+]
+STAYS = ["-5", "-0.25", "+3", "1e3", "-1e-3", "Plan: = later", "", "a - b", "2015Q2"]
+
+
+@pytest.mark.parametrize("text", RUNS_IN_A_SPREADSHEET)
+def test_text_that_a_spreadsheet_runs_gets_an_apostrophe_and_comes_back(text):
+    out = text_rules.neutralise_cell(text)
+    assert out == "'" + text and text_rules.restore_cell(out) == text
+
+
+@pytest.mark.parametrize("text", STAYS)
+def test_numbers_and_plain_text_are_written_as_they_are(text):
+    assert text_rules.neutralise_cell(text) == text
+    assert text_rules.restore_cell(text) == text
+
+
+def test_frames_are_neutralised_column_by_column_and_numbers_untouched():
+    df = pd.DataFrame(
+        {
+            "text": RUNS_IN_A_SPREADSHEET + STAYS,
+            "n": range(len(RUNS_IN_A_SPREADSHEET) + len(STAYS)),
+            "flag": [True] * (len(RUNS_IN_A_SPREADSHEET) + len(STAYS)),
+        }
+    )
+    df.loc[0, "text"] = None
+    out = text_rules.neutralise_frame(df)
+    assert out["n"].tolist() == df["n"].tolist() and out["flag"].all()
+    assert pd.isna(out["text"].iloc[0])
+    assert out["text"].iloc[1:9].str.startswith("'").all()
+    assert out["text"].iloc[9:].tolist() == STAYS
+    pd.testing.assert_frame_equal(text_rules.restore_frame(out), df)
+
+
+def test_bidirectional_controls_are_shown_not_obeyed():
+    sent = "Audit done\u202e.exe\u2066 ok\u200f"
+    assert text_rules.show_controls(sent) == "Audit done[U+202E].exe[U+2066] ok[U+200F]"
+    assert text_rules.neutralise_cell(sent) == "Audit done[U+202E].exe[U+2066] ok[U+200F]"
+    assert all(
+        chr(c) in text_rules.BIDI_CONTROLS
+        for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F]
+    )

@@ -182,3 +182,22 @@ def test_annual_sentences_speak_of_the_annual_results():
 
 # ---------------------------------------------------------------------------------------
 # Every indicator of the shipped 2015Q2 run: no key point contradicts the table beside it
+
+
+def test_a_queried_figure_is_never_an_improvement_or_special_cause_without_saying_so():
+    note = "3.1: the figure sent, 1 day (3 over 3), is far from the previous quarter's 547 days."
+    f = facts_row(unit="days", precision=0, polarity="low", value=1.0, previous_value=547.0,
+                  target=426.0, target_met=True, previous_target_met=False, queried=True,
+                  query_note=note, trajectory="improving", trend_arrow="\u2193",
+                  spc_variation="special cause improvement", spc_points=10)  # fmt: skip
+    text = " ".join(narrative.sentences(f))
+    assert text.startswith(f"Queried: {note[:-1]}. Until the agency confirms the figure")
+    for claim in ("improving", "special cause", "would be Green"):
+        for sentence in re.split(r"(?<=\.) ", text):
+            if claim in sentence:
+                assert "queried" in sentence, sentence
+    assert "The computed RAG is Green" not in text
+    kp = narrative.key_points(pd.DataFrame([f]))
+    assert kp.iloc[0].startswith("Queried:") and "The current status is GREEN" not in kp.iloc[0]
+    plain = " ".join(narrative.sentences(facts_row()))  # not queried: the usual wording
+    assert "queried" not in plain.lower() and "The computed RAG is Green" in plain

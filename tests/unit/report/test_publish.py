@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from pmqa_lib.core.files import Paths, sha256_file
@@ -140,3 +142,21 @@ def test_notebook_to_html_leaves_out_explore_cells(tmp_path):
         cell.metadata.pop("tags", None)
     nbformat.write(nb, path)
     assert "explore only 60.1" in publish.notebook_to_html(path, "t")
+
+
+def test_a_killed_runs_build_folders_are_removed_by_the_next_run(tmp_path):
+    gone_pid = 2**22 + 12345  # above Linux's pid_max default: no such process
+    left = [
+        tmp_path / f".2015Q2.building.{gone_pid}.abc123",
+        tmp_path / ".2015Q2.building.xyz",  # a folder from before the pid was in the name
+    ]
+    running = tmp_path / f".2015Q2.building.{os.getpid()}.live"
+    other_quarter = tmp_path / f".2015Q3.building.{gone_pid}.abc"
+    for p in [*left, running, other_quarter]:
+        p.mkdir()
+        (p / "board_report.html").write_text("half written")
+    removed = publish.clean_stale_builds(tmp_path, "2015Q2")
+    assert sorted(removed) == sorted(left)
+    assert running.is_dir() and other_quarter.is_dir()
+    new = publish._building_dir(tmp_path, Quarter.parse("2015Q2"))
+    assert new.name.startswith(f".2015Q2.building.{os.getpid()}.") and new.is_dir()

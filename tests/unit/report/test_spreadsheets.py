@@ -60,3 +60,19 @@ def test_a_table_with_no_rows_gets_no_sheet_and_the_cover_says_so(tmp_path):
     assert wb.sheetnames == ["Cover", "Contents", "Notes", "Figures"]
     cover = " ".join(str(c.value) for row in wb["Cover"].iter_rows() for c in row if c.value)
     assert "not included: Scorecard (Appendix 1)." in cover
+
+
+def test_workbook_never_stores_a_formula(tmp_path):
+    """Text from returns that a spreadsheet would run is stored as text (OWASP), numbers stay
+    numbers: the board's workbook goes to partners who open it in Excel."""
+    df = pd.DataFrame({"Key points": ['=HYPERLINK("http://x")', "- bullet", "ok"], "n": [-5, 1, 2]})
+    sheet = ss.Sheet(name="Sheet", title="Sheet", table=df)
+    notes = pd.DataFrame({"Note number": ["note 1"], "Note text": ["Rounded."]})
+    out = ss.write_workbook(tmp_path / "t.xlsx", [sheet], "Title", ["intro"], ["about"],
+                            ["contact"], notes)  # fmt: skip
+    ws = load_workbook(out)["Sheet"]
+    cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    link = next(c for c in cells if "HYPERLINK" in str(c.value))
+    assert link.data_type == "s" and link.value == '=HYPERLINK("http://x")'
+    assert next(c for c in cells if c.value == -5).data_type == "n"

@@ -117,7 +117,9 @@ def test_exception_report_shows_the_band_beside_the_rag_and_own_triggers(inp):
 
 
 def test_rag_counts(inp):
-    assert tables.rag_counts(inp.assurance) == {"Red": 1, "Amber": 1, "Green": 2, "not rated": 2}
+    assert tables.rag_counts(inp.assurance) == {
+        "Red": 1, "Amber": 1, "Green": 2, "not rated": 2, "queried": 0
+    }  # fmt: skip
 
 
 def test_returns_status_and_no_data_indicators(inp):
@@ -220,3 +222,58 @@ def test_theme_indicators_are_kept_together_in_catalogue_order():
     blocks = [t for n, t in enumerate(themes) if n == 0 or themes[n - 1] != t]
     assert len(blocks) == len(set(themes))
     assert list(out[out.isin(["3.4", "3.5", "4.1"])]) == ["3.4", "3.5", "4.1"]
+
+
+# ---------------------------------------------------------------------------------------
+# What validation questioned or could not use reaches the board
+
+
+def test_revisions_are_on_the_cover_of_the_quarter_whose_return_made_them(inp):
+    made = inp.revisions.assign(received_in="2015Q2", source_row=7)
+    assert len(tables.revisions_table(made, inp.catalogue, Q2)) == len(made)
+    # the next quarter's revisions.csv still holds it (the history): its cover does not repeat it
+    assert tables.revisions_table(made, inp.catalogue, Q2.next()).empty
+    validation = {"files": [{"warnings": [{
+        "rule": "revision_far_back", "source_file": "WYP_2015Q2.csv",
+        "source_row": int(made["source_row"].iloc[0]),
+        "detail": "CSCB04 for Q1 2015/16: this return revises 440 to 444, 6 quarters after"}]}]}  # fmt: skip
+    rv = tables.revisions_table(made, inp.catalogue, Q2, validation)
+    assert rv["Check"].iloc[0].startswith("CSCB04 for Q1 2015/16: this return revises 440")
+
+
+def test_a_queried_figure_never_carries_a_confident_rag(inp):
+    a = inp.assurance.copy()
+    ref = a.loc[a["rag"] == "Green", "indicator"].iloc[0]
+    a["queried"] = a["indicator"].eq(ref)
+    a["query_note"] = a["queried"].map({True: f"{ref}: far from its usual range.", False: None})
+    tl = tables.traffic_light_summary(a, inp.catalogue, Q2).set_index("Reference")
+    assert tl.loc[ref, "Q2 2015/16 RAG rating"] == "queried (computed Green)"
+    assert tl.loc[ref, "Trend"].endswith("(counting a queried figure)")
+    ex = tables.exception_report(a, inp.catalogue).set_index("Reference")
+    assert ex.loc[ref, "RAG (computed)"] == "queried (computed Green)"
+    assert ex.loc[ref, "Why listed"] == f"Figure queried: {ref}: far from its usual range."
+    assert ex.loc[ref, "What happens next"].startswith("Ask the agency to confirm")
+    assert tables.rag_counts(a)["queried"] == 1
+    q = tables.queried_figures(a, inp.catalogue)
+    assert q[["Reference", "Computed RAG"]].values.tolist() == [[ref, "Green"]]
+
+
+def test_a_figure_missing_for_a_reason_of_its_own_is_no_data_never_no_target(inp):
+    a = inp.assurance.copy()
+    ref = a.loc[a["rag"] == "Green", "indicator"].iloc[0]
+    a.loc[a["indicator"] == ref, ["value", "rag", "note"]] = [
+        float("nan"), None, "no data: rolling window incomplete",
+    ]  # fmt: skip
+    nd = tables.no_data_indicators(a, inp.catalogue).set_index("Reference")
+    assert nd.loc[ref, "This quarter"] == "no data: rolling window incomplete"
+
+
+def test_the_page_table_marks_a_queried_figure(inp):
+    m = inp.measures.copy()
+    at = (m["indicator"] == "1.1") & (m["period"] == "2015Q2") & (m["kind"] == "quarter")
+    m["query_note"] = None
+    m.loc[at, "query_note"] = "1.1: the count sent, 91, is far from the previous quarter's 77."
+    df = tables.indicator_page_table(m, inp.catalogue["1.1"], Q2).set_index("")
+    assert df.loc["Actual", "2015/16 Q2"] == "65.0 (queried)"
+    assert df.loc["Target met?", "2015/16 Q2"] == "Yes (queried)"
+    assert df.loc["Actual", "2015/16 Q1"] == "55.1"  # only the queried quarter

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import time
+import zipfile
+
 import pandas as pd
+import pytest
 
 from pmqa_lib.validate import ingest
+from tests import TESTS_DIR
 
 HEADER = ",".join(ingest.RETURN_COLUMNS)
 
@@ -43,3 +49,79 @@ def test_read_quarter_ignores_lock_files_and_keeps_going(tmp_path):
         "CMBC_2015Q2.csv": "rejected", "WYP_2015Q2.csv": "read", "~$CMBC_2015Q2.xlsx": "ignored",
     }  # fmt: skip
     assert r.returns["source_file"].tolist() == ["WYP_2015Q2.csv"]
+
+
+def test_links_pipes_and_folders_are_reported_never_opened(tmp_path):
+    secret = tmp_path / "elsewhere.txt"
+    secret.write_text("SECRET first line\n")
+    folder = tmp_path / "2015Q2"
+    folder.mkdir()
+    (folder / "CMBC_2015Q2.csv").symlink_to(secret)
+    os.mkfifo(folder / "WYP_2015Q2.csv")  # reading it would wait for ever
+    (folder / "EDU").mkdir()
+    r = ingest.read_quarter(folder, "2015Q2")
+    files = r.files.set_index("source_file")
+    assert (files["status"] == "rejected").all()
+    assert "link" in files.loc["CMBC_2015Q2.csv", "reason"]
+    assert "pipe" in files.loc["WYP_2015Q2.csv", "reason"]
+    assert "folder" in files.loc["EDU", "reason"]
+    assert files["sha256"].isna().all() and r.returns.empty
+    assert not any("SECRET" in str(v) for v in r.files.to_numpy().ravel())
+
+
+def test_a_zip_bomb_is_rejected_before_it_is_parsed(tmp_path):
+    p = tmp_path / "EDU_2015Q2.xlsx"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"<row/>" * (3 * 1024 * 1024))  # 18 MB
+    assert p.stat().st_size < 200_000
+    t0 = time.perf_counter()
+    tidy, rec = ingest.read_file(p, "2015Q2")
+    assert time.perf_counter() - t0 < 2
+    assert rec["status"] == "rejected" and "unpacks to 19 MB" in rec["reason"] and tidy.empty
+
+
+def test_a_workbook_stating_too_many_rows_is_rejected_unread(tmp_path):
+    p = tmp_path / "EDU_2015Q2.xlsx"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("xl/worksheets/sheet1.xml", '<worksheet><dimension ref="A1:J160000"/>')
+    tidy, rec = ingest.read_file(p, "2015Q2")
+    assert rec["status"] == "rejected" and "160,000 rows" in rec["reason"]
+
+
+def test_password_protected_and_old_workbooks_are_named(tmp_path):
+    encrypted = TESTS_DIR / "plausible_but_wrong" / "password_protected" / "2015Q2"
+    p = tmp_path / "EDU_2015Q2.xlsx"
+    p.write_bytes((encrypted / "EDU_2015Q2.xlsx").read_bytes())
+    _, rec = ingest.read_file(p, "2015Q2")
+    assert rec["status"] == "rejected" and "password-protected" in rec["reason"]
+    assert "BadZipFile" not in rec["reason"]
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "Workbook".encode("utf-16-le") * 64)
+    _, rec = ingest.read_file(p, "2015Q2")
+    assert "97-2003" in rec["reason"]
+
+
+def test_a_nul_byte_names_its_row_and_column(tmp_path):
+    p = tmp_path / "WYP_2015Q2.csv"
+    p.write_bytes(
+        (HEADER + "\nWYP,CSCB03,2015Q2,,,9,,ok,,\nWYP,CSCB04,2015Q2,,,4,,bad\x00,,\n").encode()
+    )
+    _, rec = ingest.read_file(p, "2015Q2")
+    assert rec["status"] == "rejected"
+    assert (rec["source_row"], rec["column"]) == (3, "commentary")
+    assert rec["reason"].startswith("row 3, column commentary holds a NUL byte")
+
+
+def test_a_cell_longer_than_the_csv_default_is_read_for_the_rules(tmp_path):
+    p = tmp_path / "WYP_2015Q2.csv"
+    p.write_text(HEADER + '\nWYP,CSCB03,2015Q2,,,9,,"' + "x" * 300_000 + '",,\n')
+    tidy, rec = ingest.read_file(p, "2015Q2")
+    assert rec["status"] == "read" and len(tidy["commentary"].iloc[0]) == 300_000
+
+
+@pytest.mark.parametrize("text", ["\uff14\uff10\uff11", "\u0664\u0660\u0661", "1e400", "inf"])
+def test_other_digits_and_numbers_too_large_are_text_never_a_figure(tmp_path, text):
+    p = tmp_path / "WYP_2015Q2.csv"
+    p.write_text(HEADER + f"\nWYP,CSCB04,2015Q2,,,{text},,,,\n", encoding="utf-8")
+    tidy, _ = ingest.read_file(p, "2015Q2")
+    assert pd.isna(tidy["value"].iloc[0]) and tidy["value_raw"].iloc[0] == text

@@ -143,3 +143,29 @@ def test_suppressed_figure_is_its_own_status_not_ok_and_not_chased():
     assert o.loc["CSCB03", "note"] == "suppressed: c"
     assert np.isnan(o.loc["CSCB03", "value"])  # never zero
     assert o.loc["CSCB04", "status"] == "ok"
+
+
+def test_a_queried_figure_is_marked_only_where_it_is_the_figure_held():
+    obs = pd.DataFrame(
+        {
+            "indicator": ["3.1", "3.1", "2.2"],
+            "period": ["2015Q1", "2015Q2", "2015Q1"],
+            "source_file": ["CMBC_2015Q1.csv", "CMBC_2015Q2.csv", "CMBC_2015Q2.csv"],
+            "source_row": pd.array([10, 10, 7], dtype="Int64"),
+            "query_note": [None, None, None],
+        }
+    )
+    queries = pd.DataFrame(
+        {
+            "indicator": ["3.1", "2.2"],
+            "period": ["2015Q2", "2015Q1"],
+            # the 2.2 warning was on an earlier copy of the row, since replaced (row 9)
+            "source_file": ["CMBC_2015Q2.csv", "CMBC_2015Q2.csv"],
+            "source_row": [10, 9],
+            "detail": ["3.1: the figure sent, 1 day, is far from 547 days.", "lowers the YTD"],
+        }
+    )
+    out = observations.mark_queried(obs, queries)
+    assert out["query_note"].tolist() == [
+        None, "3.1: the figure sent, 1 day, is far from 547 days.", None,
+    ]  # fmt: skip

@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -362,3 +363,193 @@ def test_dfe_s_published_figures_may_carry_any_indicator_dfe_publishes(tmp_path)
     accepted, rejected = validation.split(tidy, failures)
     assert accepted["indicator"].tolist() == ["2.1"]
     assert failures.loc[failures["indicator"] == "1.1", "rule"].tolist() == ["indicator_owned"]
+
+
+# ------------------------------------------------------------------------------------------
+# Plausible but wrong: the rules that catch a figure that looks like a figure
+
+POPULATIONS = pd.DataFrame({"year": [2014, 2015], "population": [45585, 45659]})
+
+
+def _rows(*lines: str, received_in: str = "2015Q2", name: str = "CMBC_2015Q2.csv"):
+    """Tidy rows as ingest reads them, from CSV lines of the return layout."""
+    path = Path(__import__("tempfile").mkdtemp()) / name
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    tidy, rec = ingest.read_file(path, received_in)
+    assert rec["status"] == "read", rec["reason"]
+    return tidy
+
+
+def _errors(tidy, catalogue, populations=POPULATIONS):
+    f = validation.validate_returns(tidy, catalogue, populations)
+    return f[f["severity"] == "error"]
+
+
+def test_a_rate_is_judged_after_the_population_step_over_its_rolling_window(catalogue):
+    history = pd.concat(
+        [
+            _rows(f"CMBC,1.1,{p},{n},,,,,,", received_in=p, name=f"CMBC_{p}.csv")
+            for p, n in [("2014Q3", 62), ("2014Q4", 67), ("2015Q1", 77)]
+        ]
+        + [_rows("CMBC,1.1,2015Q2,91000,,,,,,", "CMBC,1.1a,2015Q2,,,91,,,,")],
+        ignore_index=True,
+    )
+    errors = _errors(history, catalogue)
+    assert errors[["source_file", "source_row", "column", "rule"]].values.tolist() == [
+        ["CMBC_2015Q2.csv", 2, "numerator", "result_below_plausible_max"]
+    ]
+    # (62 + 67 + 77 + 91,000) / 45,659 x 10,000: the four quarters to Q2, mid-2015 population
+    assert errors["message"].iloc[0] == (
+        "CMBC_2015Q2.csv, row 2, column numerator (value '91000'): 1.1: a count of 91,000 in "
+        "Q2 2015/16 gives 19,975 per 10,000 children aged 0-17 over the 4 quarters to Q2 "
+        "2015/16 (ONS mid-2015 population 45,659); the plausible maximum is 500. Check the "
+        "figure and its unit (for example a rate per 10,000, not per 100,000)."
+    )
+    # 91 is a believable count: accepted; without populations no rate is judged here
+    assert _errors(history.replace({"numerator": {91000.0: 91.0}}), catalogue).empty
+    assert _errors(history, catalogue, None).empty
+
+
+def test_a_count_that_is_implausible_alone_is_blamed_even_in_an_incomplete_window(catalogue):
+    # no earlier quarters: the rate is unknown, but 91,000 alone is already 19,930 per 10,000
+    errors = _errors(_rows("CMBC,1.1,2015Q2,91000,,,,,,"), catalogue)
+    assert errors["rule"].tolist() == ["result_below_plausible_max"]
+    assert _errors(_rows("CMBC,1.1,2015Q2,91,,,,,,"), catalogue).empty
+
+
+@pytest.mark.parametrize(
+    ("line", "rule", "column", "words"),
+    [
+        ("CMBC,1.1,2015Q2,,,65.0,,,,", "figure_in_right_column", "value",
+         "1.1 is a rate per 10,000 children aged 0-17: a figure in value is not used. For 1.1, "
+         "put the quarter's count in numerator, and leave denominator and value blank (pmqa "
+         "divides it by the 0-17 population)"),
+        ("CMBC,1.1,2015Q2,182,45659,,,,,", "figure_in_right_column", "denominator",
+         "a figure in denominator is not used"),
+        ("CMBC,1.2,2015Q2,53,,,,,,", "figure_in_right_column", "denominator",
+         "1.2 is a percentage: denominator is missing"),
+        ("CMBC,1.2,2015Q2,53,63,60,,,,", "figure_in_right_column", "value",
+         "it gives both forms of the figure, and they differ, so pmqa cannot tell which"),
+        ("CMBC,1.1a,2015Q2,91,,19,,,,", "figure_in_right_column", "numerator",
+         "1.1a is a count"),
+        ("CMBC,1.1,2015Q2,1e308,,,,,,", "numerator_count_believable", "numerator",
+         "larger than any count for one area in one quarter"),
+        ("CMBC,1.1a,2015Q2,,,\uff19\uff11,,,,", "value_is_number", "value",
+         "typed with digits other than 0-9"),
+    ],
+)  # fmt: skip
+def test_a_figure_in_the_wrong_column_is_rejected_naming_the_column(
+    catalogue, line, rule, column, words
+):
+    errors = _errors(_rows(line), catalogue)
+    assert errors[["rule", "column"]].values.tolist() == [[rule, column]], errors["message"]
+    msg = errors["message"].iloc[0]
+    assert msg.startswith(f"CMBC_2015Q2.csv, row 2, column {column}") and words in msg
+    assert "(value 'denominator')" not in msg  # nothing sent is never quoted as sent
+
+
+def test_both_forms_that_agree_are_one_figure(catalogue):
+    # 53 / 63 = 84.13%: 84.1 agrees to the indicator's one decimal place; 91 in both columns too
+    assert _errors(
+        _rows("CMBC,1.2,2015Q2,53,63,84.1,,,,", "CMBC,1.1a,2015Q2,91,,91,,,,"), catalogue
+    ).empty
+
+
+def test_references_are_matched_without_regard_to_case_or_spaces(catalogue):
+    tidy = validation.canonical_indicators(_rows("CMBC,1.1A,2015Q2,,,91,,,,"), catalogue)
+    assert tidy["indicator"].tolist() == ["1.1a"]
+    tidy = validation.canonical_indicators(_rows('CMBC," cscb04 ",2015Q2,,,4,,,,'), catalogue)
+    assert tidy["indicator"].tolist() == ["CSCB04"]  # then rejected as WYP's, never "unknown"
+
+
+def test_an_annual_indicator_outside_its_due_quarter_names_the_quarter(catalogue):
+    errors = _errors(_rows("EDU,9.1,2015Q2,96,100,,,,,", name="EDU_2015Q2.csv"), catalogue)
+    assert errors["rule"].tolist() == ["annual_in_due_quarter"]
+    assert (
+        "9.1 is annual (school year): it is returned once a year in the Q1 return, with period "
+        "YYYYQ1, and 2015Q2 is not a Q1 quarter. The result due before it has period 2015Q1 "
+        "(Q1 2015/16); the next is due with period 2016Q1 (Q1 2016/17)."
+    ) in errors["message"].iloc[0]
+    assert _errors(_rows("EDU,9.1,2015Q1,96,100,,,,,", name="EDU_2015Q1.csv",
+                         received_in="2015Q1"), catalogue).empty  # fmt: skip
+
+
+def test_a_return_with_no_row_for_its_own_quarter_is_rejected_whole(catalogue):
+    wrong = _rows("CMBC,1.1a,2014Q2,,,45,,,,", "CMBC,1.2,2014Q2,49,70,,,,,")
+    files = pd.DataFrame(
+        [{c: None for c in ingest.FILE_COLUMNS} | {
+            "source_file": "CMBC_2015Q2.csv", "agency": "CMBC", "received_in": "2015Q2",
+            "status": "read", "rows": 2, "header": "|".join(ingest.RETURN_COLUMNS)}],
+    )  # fmt: skip
+    out = validation.check_files(files, wrong).iloc[0]
+    assert (out["status"], out["rule"], out["source_row"], out["column"]) == (
+        "rejected", "return_for_its_quarter", 2, "period",
+    )  # fmt: skip
+    assert out["reason"].startswith("every row is for 2014Q2, but the file is in the 2015Q2 folder")
+    assert "it belongs in the 2014Q2 folder" in out["reason"]
+    fail = validation.file_failures(pd.DataFrame([out]))
+    assert fail["message"].iloc[0].startswith("CMBC_2015Q2.csv, row 2, column period: ")
+    # one row for its own quarter is enough: the others are revisions
+    right = pd.concat([wrong, _rows("CMBC,1.1a,2015Q2,,,91,,,,")], ignore_index=True)
+    assert validation.check_files(files, right)["status"].tolist() == ["read"]
+
+
+def test_long_values_are_named_not_copied_into_messages(catalogue):
+    errors = _errors(_rows("CMBC,1.1a,2015Q2,,,91,," + "x" * 5000 + ",,"), catalogue)
+    assert errors["rule"].tolist() == ["commentary_length"]
+    assert len(errors["message"].iloc[0]) < 600 and "(5,000 characters)" in errors["value"].iloc[0]
+
+
+def _history(values: dict[str, float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "agency": "WYP", "indicator": "CSCB04", "period": list(values),
+            "numerator": np.nan, "denominator": np.nan, "value": list(values.values()),
+            "source_file": [f"WYP_{p}.csv" for p in values], "source_row": 3,
+            "received_in": list(values), "sheet": "", "status": "ok",
+            **{c: None for c in ingest.MARKER_COLUMNS},
+        }
+    )  # fmt: skip
+
+
+def test_warnings_quote_the_figure_sent_and_the_usual_range(catalogue):
+    history = _history({"2014Q1": 300, "2014Q2": 310, "2014Q3": 305, "2014Q4": 315,
+                        "2015Q1": 320})  # fmt: skip
+    now = _rows(
+        "WYP,CSCB04,2015Q2,,,3140,,,,", "WYP,CSCB04,2014Q1,,,900,,,,", name="WYP_2015Q2.csv"
+    )
+    revisions = pd.DataFrame(
+        [{"agency": "WYP", "indicator": "CSCB04", "period": "2014Q1", "old_numerator": np.nan,
+          "new_numerator": np.nan, "old_denominator": np.nan, "new_denominator": np.nan,
+          "old_value": 300.0, "new_value": 900.0, "old_source_file": "WYP_2014Q1.csv",
+          "old_received_in": "2014Q1", "source_file": "WYP_2015Q2.csv", "source_row": 3,
+          "received_in": "2015Q2"}]
+    )  # fmt: skip
+    w = validation.warnings_for(now, history, revisions, catalogue)
+    by_rule = w.set_index("rule")
+    assert set(by_rule.index) == {"jump", "revision_far_back", "revision_jump"}
+    assert (w["severity"] == "warning").all()
+    # moving ranges 10, 5, 10, 5: a mean of 7.5; the usual step is 3.267 x that, 24.5
+    assert by_rule.loc["jump", "message"] == (
+        "WYP_2015Q2.csv, row 2, column value (value '3140'): CSCB04: the figure sent, 3,140, is "
+        "far from the previous quarter's 320: it usually moves by up to 24.5 a quarter, so a "
+        "figure between 295 and 345 would be usual. Check the figure; if it is right, explain "
+        "the change in the commentary."
+    )
+    assert by_rule.loc["revision_far_back", "detail"] == (
+        "CSCB04 for Q1 2014/15: this return revises 300 to 900, 5 quarters after the quarter it "
+        "is for; the figure usually moves by up to 24.5 a quarter."
+    )
+    assert "Value sent" not in by_rule.loc["jump", "message"]
+    assert by_rule.loc["revision_jump", "column"] == "value"
+
+
+def test_malformed_periods_are_row_faults_not_a_return_for_another_quarter(catalogue):
+    rows = _rows("CMBC,1.1a,Q2 2015,,,45,,,,", "CMBC,1.2,Q2 2015,49,70,,,,,")
+    files = pd.DataFrame(
+        [{c: None for c in ingest.FILE_COLUMNS} | {
+            "source_file": "CMBC_2015Q2.csv", "agency": "CMBC", "received_in": "2015Q2",
+            "status": "read", "rows": 2, "header": "|".join(ingest.RETURN_COLUMNS)}],
+    )  # fmt: skip
+    assert validation.check_files(files, rows)["status"].tolist() == ["read"]
+    assert set(_errors(rows, catalogue)["rule"]) == {"period_form"}
