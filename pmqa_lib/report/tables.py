@@ -429,7 +429,8 @@ def exception_report(assurance: pd.DataFrame, catalogue: Catalogue) -> pd.DataFr
             "Indicator": a["indicator"].map(meta["name"]).to_numpy(),
             "Lead officer": a["indicator"].map(meta["lead_officer"]).to_numpy(),
             "RAG (computed)": [
-                rag_text(r, q) for r, q in zip(a["rag"].fillna("not rated"), queried, strict=True)
+                rag_text(r, q)
+                for r, q in zip(a["rag"].fillna("").replace("", "not rated"), queried, strict=True)
             ],
             "Value band": band.fillna("").replace("", "none").to_numpy(),
             "RAG (lead officer)": a["lead_rag"].fillna("none proposed").to_numpy(),

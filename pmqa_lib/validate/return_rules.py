@@ -139,6 +139,11 @@ def prepare(
         filled["numerator"]
         & ~(df["unit"].eq("number") & df["numerator"].eq(df["value"])).to_numpy()
     )
+    # DfE's published rate comes with the population DfE divided by (make board), so pmqa's
+    # figure is DfE's to the last decimal; an agency's rate row leaves the population to pmqa
+    filled["denominator"] = (
+        filled["denominator"] & ~(published & df["unit"].eq("rate_per_10k")).to_numpy()
+    )
     misplaced = units.figure_form_problem(df["unit"].to_numpy(dtype=object), filled)
     df["misplaced_figure"] = pd.Series(misplaced, index=df.index).replace("", None)
     annual = df["frequency"].eq("annual")

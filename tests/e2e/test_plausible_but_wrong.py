@@ -27,7 +27,7 @@ from pmqa_lib.core.files import PROJECT_ROOT, Paths, read_csv, sha256_file, writ
 from pmqa_lib.core.format import NO_DATA
 from pmqa_lib.core.periods import Quarter
 from pmqa_lib.core.units import is_plausible
-from pmqa_lib.report import board_pages, tables
+from pmqa_lib.report import board_pages, indicator_pages, tables
 from pmqa_lib.report.inputs import load_report_inputs
 from pmqa_lib.validate import ingest
 from tests import TESTS_DIR
@@ -169,10 +169,10 @@ def _board_text(paths: Paths, q: Quarter, case: dict) -> tuple[str, pd.DataFrame
         + board_pages.traffic_light(inputs, f)
         + board_pages.exceptions(inputs)
     )
-    groups = [g for g in board_pages.page_groups(inputs).values() if case["indicator"] in g]
+    groups = [g for g in indicator_pages.page_groups(inputs).values() if case["indicator"] in g]
     if groups:
-        comments = tables.quarter_commentary(inputs.observations, inputs.returns_accepted, q)
-        html += board_pages.indicator_page(inputs, groups[0], f, comments)
+        page_data = indicator_pages.page_data(inputs, f, write_charts=False)
+        html += indicator_pages.indicator_page(page_data, groups[0])
     if _registers_case(case):
         html += board_pages.registers_section(inputs)
     tl = tables.traffic_light_summary(inputs.assurance, inputs.catalogue, q)
