@@ -43,6 +43,7 @@ import itertools
 import json
 import logging
 import os
+import sys
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -66,16 +67,34 @@ class SuiteError(ValueError):
     """An expectation suite file that cannot be used; the message names the file."""
 
 
+#: Modules Great Expectations pulls in that pmqa never uses, kept out of the process: jsonschema
+#: (through altair) imports ``rfc3987_syntax`` for its optional ``iri`` format check, which builds
+#: a grammar at import and costs about 1.5 s; jsonschema catches the ImportError and simply has no
+#: ``iri`` check (no pmqa suite or schema uses one).
+_UNUSED_MODULES = ("rfc3987_syntax",)
+
+
 def _quiet_environment() -> None:
     os.environ["GX_ANALYTICS_ENABLED"] = "False"
     os.environ.setdefault("TQDM_DISABLE", "1")
 
 
+def _import_gx():
+    """Import Great Expectations quietly, without the modules pmqa does not use."""
+    _quiet_environment()
+    for name in _UNUSED_MODULES:
+        # None in sys.modules makes ``import name`` raise ImportError; one already imported (by
+        # something else in this process) is left as it is
+        sys.modules.setdefault(name, None)
+    import great_expectations as gx
+
+    return gx
+
+
 @lru_cache(maxsize=1)
 def _context():
     """One ephemeral, in-memory, quiet GX context per process."""
-    _quiet_environment()
-    import great_expectations as gx
+    gx = _import_gx()
     from great_expectations.data_context.types.base import (
         DataContextConfig,
         InMemoryStoreBackendDefaults,
@@ -175,7 +194,7 @@ def _column_of(e: dict) -> str:
 
 def _build(suite: dict):
     """Register the suite and a validation definition in the ephemeral context."""
-    import great_expectations as gx
+    gx = _import_gx()
     from great_expectations.core import ExpectationSuite
 
     ctx, datasource = _context()
