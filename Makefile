@@ -43,10 +43,13 @@ REPORT_CODE := $(CORE_CODE) $(wildcard pmqa_lib/analytics/*.py pmqa_lib/register
 	pmqa_lib/report/*.py pmqa_lib/report/templates/*/*) notebooks/quarter_report.ipynb
 
 # The sub-make that builds a quarter's stages refreshes the fingerprints while it reads this file,
-# before it compares any time stamps (so `make -n quarter` plans from the current inputs too).
+# before it compares any time stamps, unless `make quarter` has just done so in `pmqa check --inputs`
+# (run even by `make -n quarter`, the `+`, so a dry run plans from the current inputs too).
 ifneq ($(filter _quarter _processed,$(MAKECMDGOALS)),)
+ifeq ($(INPUTS_LISTED),)
 ifneq ($(shell $(PMQA) inputs "$(Q)" >/dev/null 2>&1 && echo ok),ok)
 $(error could not list the inputs of Q=$(Q): run `$(PMQA) inputs "$(Q)"` to see why)
+endif
 endif
 endif
 
@@ -72,10 +75,9 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 quarter: $(STAMP) ## run a whole quarter: validate, process, report, reports/index.html (Q=2015Q2; STRICT=1 fails on any rejection)
-	@$(PMQA) check "$(Q)"
-	@$(MAKE) --no-print-directory _quarter Q=$(Q)
-	@$(PMQA) index
-	@$(PMQA) summary "$(Q)" $(if $(STRICT),--strict)
+	+@$(PMQA) check "$(Q)" --inputs
+	@$(MAKE) --no-print-directory _quarter Q=$(Q) INPUTS_LISTED=1
+	@$(PMQA) summary "$(Q)" --index $(if $(STRICT),--strict)
 
 _quarter: $(REP)/manifest.json
 

@@ -46,6 +46,8 @@ def cmd_check(args) -> int:
     folder = paths.returns_dir(q)
     if not folder.is_dir():
         raise UsageError(f"no returns folder for {q.label}: looked for {folder}")
+    if args.inputs:
+        _refresh_inputs(q, paths)
     return 0
 
 
@@ -84,17 +86,23 @@ def cmd_drilldown(args) -> int:
 def cmd_summary(args) -> int:
     from pmqa_lib import pipeline
 
-    return pipeline.print_summary(_quarter(args.quarter), _paths(), strict=args.strict)
+    q, paths = _quarter(args.quarter), _paths()
+    if args.index:
+        pipeline.run_index(paths)
+    return pipeline.print_summary(q, paths, strict=args.strict)
 
 
 def cmd_inputs(args) -> int:
     """Refresh the fingerprints of each stage's raw inputs (the Makefile's rebuild rule)."""
+    _refresh_inputs(_quarter(args.quarter), _paths())
+    return 0
+
+
+def _refresh_inputs(q: Quarter, paths) -> None:
     from pmqa_lib.core.stage_inputs import STAGES, refresh_fingerprint
 
-    q, paths = _quarter(args.quarter), _paths()
     for stage in STAGES:
         refresh_fingerprint(stage, q, paths)
-    return 0
 
 
 def cmd_templates(args) -> int:
@@ -224,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("check", help="check the quarter and its returns folder")
     s.add_argument("quarter")
+    s.add_argument(
+        "--inputs", action="store_true", help="then refresh the stages' input fingerprints (make)"
+    )
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("validate", help="ingest and validate a quarter's returns")
@@ -248,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("summary", help="print the closing summary of a quarter")
     s.add_argument("quarter")
     s.add_argument("--strict", action="store_true", help="exit 2 if any return was rejected")
+    s.add_argument("--index", action="store_true", help="first rebuild reports/index.html")
     s.set_defaults(func=cmd_summary)
 
     s = sub.add_parser("inputs", help="refresh the fingerprints of each stage's inputs (make)")

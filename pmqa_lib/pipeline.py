@@ -14,12 +14,13 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from pmqa_lib.core.files import Paths, read_csv, write_csv
-from pmqa_lib.core.format import RAGS
 from pmqa_lib.core.periods import Quarter
+
+if TYPE_CHECKING:  # imported where used: `pmqa index` and `pmqa summary` often need no pandas
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -132,12 +133,40 @@ def run_report(quarter: Quarter, paths: Paths, pdf: bool = True) -> int:
     return 0
 
 
+#: in ``reports/``: the fingerprint of what the index was last built from (:func:`run_index`)
+INDEX_STAMP = ".index.inputs"
+
+
 def run_index(paths: Paths) -> Path:
     """Rebuild ``reports/index.html``: every published quarter (``make quarter`` runs it each time,
-    even when the report stage had nothing to do)."""
+    even when the report stage had nothing to do).
+
+    The rebuild is skipped, without importing pandas, when nothing it reads has changed since the
+    last one: the catalogue, each published quarter's folder, the index and accessibility pages
+    themselves, pmqa's code, and the date (the accessibility page says when it was made).
+    """
+    import datetime as dt
+
+    from pmqa_lib.core import stage_inputs
+
+    reports = paths.reports_dir
+    stamp = reports / INDEX_STAMP
+    index = reports / "index.html"
+
+    def inputs() -> list[Path]:
+        published = sorted(reports.glob("*/manifest.json"))
+        in_quarters = [p for m in published for p in sorted(m.parent.iterdir()) if p.is_file()]
+        pages = [index, reports / "accessibility.html"]
+        return [paths.catalogue_file, *published, *in_quarters, *pages]
+
+    today = dt.date.today().isoformat()
+    if stage_inputs.read_stamp(stamp, stage_inputs.stamp_digest(inputs(), today)) is not None:
+        return index
     from pmqa_lib.report import archive_index
 
-    return archive_index.write_index(paths)
+    written = archive_index.write_index(paths)
+    stage_inputs.write_stamp(stamp, stage_inputs.stamp_digest(inputs(), today))
+    return written
 
 
 def run_drilldown(quarter: Quarter, indicator: str, paths: Paths) -> int:
@@ -168,6 +197,10 @@ def run_profile(la: str, paths: Paths, model: str = "2021") -> int:
 
 def quarter_summary(quarter: Quarter, paths: Paths) -> dict:
     """What a run produced, read back from the processed and report folders."""
+    import pandas as pd
+
+    from pmqa_lib.core.format import RAGS
+
     proc, rep = paths.processed_dir(quarter), paths.report_dir(quarter)
     summary: dict = {"quarter": quarter.label, "report": None, "pdf": None}
     for key, name in (("report", "board_report.html"), ("pdf", "board_report.pdf")):
@@ -208,10 +241,37 @@ def quarter_summary(quarter: Quarter, paths: Paths) -> dict:
     return summary
 
 
+def _cached_summary(quarter: Quarter, paths: Paths) -> dict:
+    """:func:`quarter_summary`, kept in ``<processed>/.inputs/summary`` with the fingerprint of the
+    files it reads: a re-run with nothing changed prints it without importing pandas."""
+    from pmqa_lib.core import stage_inputs
+
+    proc, rep = paths.processed_dir(quarter), paths.report_dir(quarter)
+    if not proc.is_dir():
+        return quarter_summary(quarter, paths)
+    read = [rep / "board_report.html", rep / "board_report.pdf"] + [
+        proc / name
+        for name in ("assurance.csv", "validation.json", "returns_rejected.csv", "chase_list.csv")
+    ]
+    stamp = stage_inputs.fingerprint_file("summary", quarter, paths)
+    digest = stage_inputs.stamp_digest(read)
+    kept = stage_inputs.read_stamp(stamp, digest)
+    if kept is not None:
+        with contextlib.suppress(ValueError):
+            return json.loads(kept)
+    summary = quarter_summary(quarter, paths)
+    try:
+        body = json.dumps(summary)
+    except (TypeError, ValueError):  # not plain JSON: not kept, computed again next time
+        return summary
+    stage_inputs.write_stamp(stamp, digest, body)
+    return summary
+
+
 def print_summary(quarter: Quarter, paths: Paths, strict: bool = False) -> int:
     """Print the closing summary of a run. With ``strict``, return 2 when any return or row was
     rejected, read from the quarter's outputs, so a cached run fails as a fresh one does."""
-    s = quarter_summary(quarter, paths)
+    s = _cached_summary(quarter, paths)
     print(f"\n{quarter.long_label}")
     if s.get("report"):
         print(f"  report:      {s['report']}")

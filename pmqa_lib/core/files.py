@@ -21,11 +21,13 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from pmqa_lib.core import text_rules
 from pmqa_lib.core.periods import Quarter
+
+if TYPE_CHECKING:  # pandas (and text_rules, which needs it) are imported by the writers that use
+    # them, so the light commands (``pmqa check``, ``pmqa inputs``) start without pandas
+    import pandas as pd
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 #: the Great Expectations suites (JSON) for returns and registers
@@ -218,6 +220,8 @@ def write_csv(df: pd.DataFrame, path: Path | str, **kwargs) -> Path:
     writer of pmqa's CSV files is the one place this happens. Read pmqa's own CSV files back with
     :func:`read_csv`, which restores the text.
     """
+    from pmqa_lib.core import text_rules
+
     kwargs.setdefault("index", False)
     kwargs.setdefault("lineterminator", "\n")
     safe = text_rules.neutralise_frame(df)
@@ -229,6 +233,10 @@ def write_csv(df: pd.DataFrame, path: Path | str, **kwargs) -> Path:
 def read_csv(path: Path | str, **kwargs) -> pd.DataFrame:
     """Read a CSV file pmqa wrote (:func:`write_csv`), with its text as it was before writing
     (:func:`pmqa_lib.core.text_rules.restore_frame`); ``kwargs`` go to :func:`pandas.read_csv`."""
+    import pandas as pd
+
+    from pmqa_lib.core import text_rules
+
     return text_rules.restore_frame(pd.read_csv(path, **kwargs))
 
 
@@ -241,6 +249,8 @@ def protect_cells(worksheet) -> None:
     stays text when someone edits it (OWASP: "the text stored as a string cell"). Numbers are
     left as numbers. Every workbook pmqa writes passes its sheets through here.
     """
+    from pmqa_lib.core import text_rules
+
     for row in worksheet.iter_rows():
         for cell in row:
             value = cell.value

@@ -102,3 +102,35 @@ def refresh_fingerprint(stage: str, quarter: Quarter | str, paths: Paths) -> boo
     with atomic_write(path) as fh:
         fh.write(digest)
     return True
+
+
+def code_files() -> list[Path]:
+    """pmqa's own code and templates (every file of the package): a change to any of them makes a
+    result kept by :func:`write_stamp` stale."""
+    package = Path(__file__).resolve().parents[1]
+    return sorted(p for p in package.rglob("*") if "__pycache__" not in p.parts and p.is_file())
+
+
+def stamp_digest(files: list[Path], extra: str = "") -> str:
+    """The fingerprint of ``files``, of pmqa's code and of ``extra`` (one line of text)."""
+    return fingerprint(files + code_files()) + (f" {extra}" if extra else "")
+
+
+def read_stamp(stamp: Path, digest: str) -> str | None:
+    """What :func:`write_stamp` stored with ``digest`` in ``stamp``; None when the stamp is
+    missing or was written for other inputs.
+
+    The light commands that close every ``make quarter`` (the index and the summary) use it to
+    skip their work, and pandas' import, when nothing they read has changed.
+    """
+    try:
+        first, _, body = stamp.read_text(encoding="utf-8").partition("\n")
+    except OSError:
+        return None
+    return body if first == digest else None
+
+
+def write_stamp(stamp: Path, digest: str, body: str = "") -> None:
+    """Record ``digest`` and ``body`` (what was computed from those inputs) in ``stamp``."""
+    with atomic_write(stamp) as fh:
+        fh.write(f"{digest}\n{body}")
