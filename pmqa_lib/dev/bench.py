@@ -9,9 +9,16 @@
 3. the reference: Mann-Kendall with pymannkendall and a plain per-series XmR loop over all 15,200
    series, against the vectorised trend and SPC steps on the same series.
 
-4. validating a synthetic 1,000,000-row return (:func:`bench_million_rows`).
+4. validating a synthetic 1,000,000-row return (:func:`bench_million_rows`);
+5. the quarter against its floor (:func:`quarter_bench`; alone with ``--quarter-only``): each part
+   of what a quarter must do once, in a fresh process of its own (import Great Expectations and
+   validate the shipped 2015Q2 returns; start a kernel and run papermill on the report notebook;
+   WeasyPrint laying out the board report), then a cold ``make quarter Q=2015Q2`` into a temporary
+   copy of ``data/raw`` (``data/raw`` itself is never written), its stages as they log their
+   times, the quarter as a multiple of the floor, and a no-op re-run (best of three).
 
-It prints a table and writes ``reports/bench.json`` (through :mod:`pmqa_lib.core.files`).
+It prints a table and writes ``reports/bench.json`` (through :mod:`pmqa_lib.core.files`);
+``--quarter-only`` replaces only the file's ``quarter`` entry.
 
 Targets (2-core machine): <= 5 s and <= 2 GB at 608,000 rows; linear growth; >= 20x faster than
 the per-series loop.
@@ -21,11 +28,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import re
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -313,17 +325,195 @@ def _validation_row(timeout: int = 900) -> dict | None:
     return row
 
 
+# ---------------------------------------------------------------------------------------------
+# The quarter against its floor
+
+QUARTER = "2015Q2"
+#: ``[validate ] 2015Q2: ... (6.2 s)``: a stage's closing line (:func:`pmqa_lib.pipeline.stage`)
+_STAGE_LINE = re.compile(r"^\[(\w+)\s*\] \S+:.* \((\d+(?:\.\d+)?) s\)$", re.M)
+#: ``report 2015Q2: pdf 3.6 s``: a step of the report stage (:mod:`pmqa_lib.report.publish`)
+_REPORT_STEP = re.compile(r"^report \S+: (\w+) (\d+(?:\.\d+)?) s$", re.M)
+#: which floor part each stage (or report step) is measured against
+_STAGE_FLOOR = {
+    "validate": "gx_validation",
+    "report_execute": "papermill",
+    "report_pdf": "weasyprint",
+}
+QUARTER_TARGETS = {"ratio": 1.6, "cold_seconds": 10.0, "noop_seconds": 0.5}
+
+
+def stage_seconds(output: str) -> dict[str, float]:
+    """The stages' times as ``make quarter`` logs them (stdout and stderr together): ``validate``,
+    ``analyse``, ``registers``, ``report``, and the report's steps as ``report_<step>``."""
+    out = {name: float(sec) for name, sec in _STAGE_LINE.findall(output)}
+    out.update({f"report_{step}": float(sec) for step, sec in _REPORT_STEP.findall(output)})
+    return out
+
+
+def quarter_result(
+    cold_seconds: float, output: str, noop_runs: list[float], floor: dict[str, float]
+) -> dict:
+    """The quarter entry of ``bench.json`` from what :func:`quarter_bench` measured.
+
+    ``floor`` holds the seconds of each floor part (fresh processes); ``stages`` the quarter's
+    stages as logged, with ``outside_stages`` the rest of the wall time (processes, imports before
+    a stage starts, make); ``per_stage`` divides a stage by its floor part where it has one (the
+    stage's own time over the floor part's whole process).
+    """
+    stages = stage_seconds(output)
+    top = ("validate", "analyse", "registers", "report")
+    stages["outside_stages"] = round(cold_seconds - sum(stages.get(k, 0.0) for k in top), 2)
+    total = sum(floor.values())
+    per_stage = {
+        k: round(stages[k] / floor[f], 2)
+        for k, f in _STAGE_FLOOR.items()
+        if k in stages and floor.get(f)
+    }
+    return {
+        "quarter": QUARTER,
+        "cold_seconds": round(cold_seconds, 2),
+        "noop_seconds": round(min(noop_runs), 3) if noop_runs else None,
+        "noop_runs": [round(t, 3) for t in noop_runs],
+        "stages": stages,
+        "floor": {**{k: round(v, 2) for k, v in floor.items()}, "total": round(total, 2)},
+        "ratio": round(cold_seconds / total, 2) if total else None,
+        "per_stage": per_stage,
+        "targets": QUARTER_TARGETS,
+    }
+
+
+def _make_env(data_dir: Path, reports_dir: Path) -> dict[str, str]:
+    """The environment of a top-level ``make`` on the copy (not a sub-make of ``make bench``)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    return {**env, "DATA_DIR": str(data_dir), "REPORTS_DIR": str(reports_dir)}
+
+
+def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
+    from pmqa_lib.core.files import PROJECT_ROOT
+
+    t0 = time.perf_counter()
+    run = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    if run.returncode != 0:
+        tail = "\n".join((run.stderr or run.stdout).strip().splitlines()[-5:])
+        raise RuntimeError(f"{' '.join(cmd[:4])} failed ({run.returncode}):\n{tail}")
+    return seconds, run.stdout + run.stderr
+
+
+def floor_child(part: str) -> None:
+    """One part of the floor, on the quarter in ``DATA_DIR``/``REPORTS_DIR`` (a fresh process)."""
+    from pmqa_lib.core.files import Paths
+    from pmqa_lib.core.periods import Quarter
+
+    q, paths = Quarter.parse(QUARTER), Paths.from_env()
+    if part == "gx_validation":
+        from pmqa_lib.core.catalogue import load_catalogue
+        from pmqa_lib.validate import ingest
+        from pmqa_lib.validate.return_rules import validate_returns
+        from pmqa_lib.validate.stage import populations_for
+
+        catalogue = load_catalogue(paths.catalogue_file)
+        read = ingest.read_quarter(paths.returns_dir(q), q)
+        validate_returns(read.returns, catalogue, populations_for(paths, catalogue))
+    elif part == "papermill":
+        from pmqa_lib.core.catalogue import load_catalogue
+        from pmqa_lib.report import publish
+
+        out = Path(tempfile.mkdtemp(prefix="pmqa-floor-"))
+        try:
+            params = {
+                "quarter": q.code,
+                "data_dir": str(paths.data_dir),
+                "reports_dir": str(paths.reports_dir),
+                "board_name": load_catalogue(paths.catalogue_file).board_name,
+                "chart_dir": str(out / "charts"),
+            }
+            nb = out / "quarter_report.ipynb"
+            publish.execute_notebook(publish.REPORT_NOTEBOOK, nb, params, out / "failed")
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+    elif part == "weasyprint":
+        from pmqa_lib.report import publish
+
+        html = (paths.report_dir(q) / "board_report.html").read_text(encoding="utf-8")
+        with tempfile.TemporaryDirectory(prefix="pmqa-floor-") as out:
+            publish.html_to_pdf(publish.print_html(html), Path(out) / "board_report.pdf")
+    else:
+        raise ValueError(f"unknown floor part {part!r}")
+
+
+def quarter_bench(noop_repeats: int = 3) -> dict:
+    """A cold ``make quarter Q=2015Q2`` on a temporary copy of the raw data, its no-op re-runs,
+    then each part of the floor in a fresh process on the same copy; see :func:`quarter_result`."""
+    from pmqa_lib.core.files import Paths
+
+    raw = Paths.from_env().raw
+    with tempfile.TemporaryDirectory(prefix="pmqa-bench-") as tmp:
+        data, reports = Path(tmp) / "data", Path(tmp) / "reports"
+        shutil.copytree(raw, data / "raw", symlinks=True)
+        (data / "processed").mkdir()
+        reports.mkdir()
+        env = _make_env(data, reports)
+        make = ["make", "--no-print-directory", "quarter", f"Q={QUARTER}"]
+        cold, output = _timed(make, env)
+        noop = [_timed(make, env)[0] for _ in range(noop_repeats)]
+        floor = {}
+        for part in ("gx_validation", "papermill", "weasyprint"):
+            cmd = [sys.executable, "-m", "pmqa_lib.dev.bench", "--floor", part]
+            floor[part] = _timed(cmd, env)[0]
+    return quarter_result(cold, output, noop, floor)
+
+
+def print_quarter(r: dict) -> None:
+    t = r["targets"]
+    print(f"{'quarter ' + r['quarter'] + ', cold make quarter':<34}{'':>12}{r['cold_seconds']:>10.2f}"
+          f"{'':>10}  < {t['cold_seconds']:.0f} s quiet; {r['ratio']:.2f}x floor "
+          f"(<= {t['ratio']}x)")  # fmt: skip
+    for k, sec in r["stages"].items():
+        vs = f"{r['per_stage'][k]:.2f}x its floor part" if k in r["per_stage"] else ""
+        print(f"  {k:<32}{'':>12}{sec:>10.2f}{'':>10}  {vs}")
+    for k, sec in r["floor"].items():
+        print(f"  {'floor: ' + k:<32}{'':>12}{sec:>10.2f}{'':>10}  fresh process")
+    print(f"{'no-op re-run (best of ' + str(len(r['noop_runs'])) + ')':<34}{'':>12}"
+          f"{r['noop_seconds']:>10.2f}{'':>10}  < {t['noop_seconds']} s", flush=True)  # fmt: skip
+
+
+def _write_quarter_only(result: dict) -> Path:
+    from pmqa_lib.core.files import Paths, write_json
+
+    path = Paths.from_env().reports_dir / "bench.json"
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = {"machine": {"python": platform.python_version(), "platform": platform.platform()}}
+    kept["quarter"] = result
+    write_json(kept, path)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--child", choices=["national", "reference", "validation"])
+    ap.add_argument("--floor", choices=["gx_validation", "papermill", "weasyprint"])
     ap.add_argument("--scale", type=int, default=1)
     ap.add_argument("--no-10x", action="store_true", help="skip the 10x run (about a minute)")
+    ap.add_argument(
+        "--quarter-only", action="store_true", help="only the quarter against its floor"
+    )
     args = ap.parse_args(argv)
+    if args.floor:
+        floor_child(args.floor)
+        return 0
     if args.child == "validation":
         print(json.dumps(_validation_child(), default=str))
         return 0
     if args.child:
         print(json.dumps(child(args.child, args.scale)))
+        return 0
+    if args.quarter_only:
+        quarter = quarter_bench()
+        print_quarter(quarter)
+        print(f"written {_write_quarter_only(quarter)}")
         return 0
 
     from pmqa_lib.core.files import Paths, write_json
@@ -362,12 +552,15 @@ def main(argv: list[str] | None = None) -> int:
             f"{'validate 1,000,000-row return':<34}{val['rows']:>12,}{val['seconds']:>10.2f}"
             f"{val['peak_rss_mb']:>10.0f}  peak RSS; {val.get('rows_rejected', '?')} rows rejected"
         )
+    quarter = quarter_bench()
+    print_quarter(quarter)
     result = {
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
         "targets": {"seconds": 5, "peak_mb": 2048, "speedup": 20},
         "national": runs,
         "reference": ref,
         "validation": val,
+        "quarter": quarter,
     }
     if len(runs) > 1:
         result["growth_10x"] = runs[1]["seconds"] / base["seconds"]
