@@ -19,6 +19,8 @@ REPORTS_DIR ?= reports
 export DATA_DIR REPORTS_DIR PUBLIC_DATA_DIR PUBLIC_DATA_MIRROR
 
 PYTHON ?= python3
+# uv installs the same packages several times faster than pip; without it (or with UV= given), pip
+UV ?= $(shell command -v uv 2>/dev/null)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.pmqa-installed
@@ -69,8 +71,12 @@ $(AXE): package.json package-lock.json
 $(STAMP): pyproject.toml
 	@echo "setup: creating $(VENV) (first run takes a few minutes)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+ifneq ($(UV),)
+	@$(UV) pip install --quiet --python $(PY) -e ".[dev]"
+else
 	@$(PY) -m pip install --quiet --upgrade pip
 	@$(PY) -m pip install --quiet -e ".[dev]"
+endif
 	@$(PY) -m ipykernel install --sys-prefix --name pmqa --display-name "pmqa (.venv)" >/dev/null
 	@touch $@
 
@@ -136,8 +142,8 @@ format: $(STAMP) ## ruff format
 	@$(PY) -m ruff format pmqa_lib tests
 	@$(PY) -m ruff check --fix pmqa_lib tests
 
-bench: $(STAMP) ## timings and peak memory (prints a table, writes reports/bench.json)
-	@$(PY) -m pmqa_lib.dev.bench
+bench: $(STAMP) ## timings and peak memory, the quarter against its floor (prints a table, writes reports/bench.json; QUARTER_ONLY=1 for the quarter alone)
+	@$(PY) -m pmqa_lib.dev.bench $(if $(QUARTER_ONLY),--quarter-only)
 
 lab: $(STAMP) ## JupyterLab on the project
 	@$(VENV)/bin/jupyter lab --notebook-dir=.
