@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 
+from pmqa_lib.core import stage_inputs
 from pmqa_lib.core.files import PROJECT_ROOT, Paths
 from pmqa_lib.core.stage_inputs import (
     fingerprint_file,
@@ -59,3 +60,16 @@ def test_fingerprint_changes_with_any_input_and_only_then(tmp_path):
     assert refresh_fingerprint("validate", "2015Q2", paths) is False  # not a validation input
     assert refresh_fingerprint("process", "2015Q2", paths) is True
     assert refresh_fingerprint("process", "2015Q2", paths) is False
+
+
+def test_a_stamp_holds_its_result_until_a_file_it_read_changes(tmp_path):
+    read = tmp_path / "assurance.csv"
+    read.write_text("indicator,rag\n1.1,Red\n")
+    stamp = tmp_path / ".inputs" / "summary"
+    digest = stage_inputs.stamp_digest([read, tmp_path / "missing.pdf"])
+    assert stage_inputs.read_stamp(stamp, digest) is None  # never written
+    stage_inputs.write_stamp(stamp, digest, '{"rag": 1}')
+    assert stage_inputs.read_stamp(stamp, digest) == '{"rag": 1}'
+    read.write_text("indicator,rag\n1.1,Green\n")  # edited (size and time)
+    assert stage_inputs.read_stamp(stamp, stage_inputs.stamp_digest([read])) is None
+    assert stage_inputs.stamp_digest([read], "2026-12-02") != stage_inputs.stamp_digest([read])
