@@ -43,3 +43,19 @@ def example_run(example_processed):
 
     result = publish.build_board_report(EXAMPLE_QUARTER, example_processed, pdf=True)
     return example_processed, result
+
+
+@pytest.fixture(scope="session")
+def calderdale_profile(tmp_path_factory) -> dict:
+    """``make profile LA=Calderdale`` (model 2021) built once per session into a temporary
+    reports folder: :func:`pmqa_lib.report.profile_pages.build_profile`'s result. The profile
+    tests share this one build (issue 15: profile one authority, not four); mark a test that uses
+    it ``xdist_group("profile")`` so that pytest-xdist builds it on one worker only."""
+    from pmqa_lib.core.files import public_data_dir
+    from pmqa_lib.report import profile_pages
+
+    if public_data_dir() is None:
+        pytest.skip("public DfE/ONS files not found: set PUBLIC_DATA_DIR")
+    reports = tmp_path_factory.mktemp("profile") / "reports"
+    paths = Paths(PROJECT_ROOT / "data", reports, public_data_dir())
+    return profile_pages.build_profile("Calderdale", paths, model="2021")
