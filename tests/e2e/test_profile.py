@@ -89,7 +89,6 @@ def test_other_authorities(la):
 
 
 @needs_public
-@pytest.mark.xdist_group("profile")
 def test_make_profile_writes_html_and_pdf(calderdale_profile):
     """One authority's profile, HTML and PDF (the session's build, shared with the axe test in
     test_publication.py); the other authorities' data are checked by test_other_authorities."""

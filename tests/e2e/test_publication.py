@@ -195,7 +195,6 @@ def test_axe_validation_reports(example_processed, browser):
 @pytest.mark.skipif(
     public_data_dir() is None, reason="public DfE/ONS files not found: set PUBLIC_DATA_DIR"
 )
-@pytest.mark.xdist_group("profile")
 def test_axe_profile(browser, calderdale_profile):
     out = calderdale_profile  # the session's one Calderdale profile (tests/conftest.py)
     _assert_no_violations(_axe(browser, out["html"]), out["html"])
