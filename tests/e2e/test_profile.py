@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from pmqa_lib.core.files import PROJECT_ROOT, Paths, public_data_dir
+from pmqa_lib.core.files import PROJECT_ROOT, public_data_dir
 from pmqa_lib.public import authorities, profile_data
 from pmqa_lib.report import profile_pages as profile
 from pmqa_lib.report import publish
@@ -90,24 +89,26 @@ def test_other_authorities(la):
 
 
 @needs_public
-def test_make_profile_writes_html_and_pdf(tmp_path):
-    paths = dataclasses.replace(Paths.from_env(), reports_dir=tmp_path)
-    for la in ("Calderdale", "Leeds", "Kirklees", "Devon"):
-        out = profile.build_profile(la, paths, model="2021")
-        page = out["html"].read_text(encoding="utf-8")
-        assert f"{out['la'].name}: children's social care benchmark profile" in page
-        assert "<script" not in page and "profile_data(" not in page  # no code, no assets
-        assert out["pdf"].read_bytes()[:5] == b"%PDF-"
-        assert out["html"] == tmp_path / "profiles" / f"{out['slug']}.html"
-        assert len(out["summary"]) == len(profile_data.PROFILE_MEASURES)
-        if la == "Calderdale":  # the Explore section: in the notebook, not in the HTML or PDF
-            printed = (
-                "referrals_rate: Year 2023/24; Calderdale 456.2; 95% interval 436.7 to 476.3; "
-                "England 518.3; Region 539.1; Neighbours (mean) 574.6 (10 of 10)\n"
-                "cin_rate: Year 2023/24; Calderdale 357.5; 95% interval 340.3 to 375.4; "
-                "England 332.9; Region 340.9; Neighbours (mean) 364.7 (10 of 10)\n"
-            )
-            explore_kept_out(out["notebook"], page, printed, ("quartile_band", "mk_p_value"))
+def test_make_profile_writes_html_and_pdf(calderdale_profile):
+    """One authority's profile, HTML and PDF (the session's build, shared with the axe test in
+    test_publication.py); the other authorities' data are checked by test_other_authorities."""
+    out = calderdale_profile
+    reports = out["html"].parent.parent
+    page = out["html"].read_text(encoding="utf-8")
+    assert f"{out['la'].name}: children's social care benchmark profile" in page
+    assert "<script" not in page and "profile_data(" not in page  # no code, no assets
+    assert out["pdf"].read_bytes()[:5] == b"%PDF-"
+    assert out["html"] == reports / "profiles" / f"{out['slug']}.html"
+    assert len(out["summary"]) == len(profile_data.PROFILE_MEASURES)
+    # the Explore section: in the notebook, not in the HTML or PDF
+    printed = (
+        "referrals_rate: Year 2023/24; Calderdale 456.2; 95% interval 436.7 to 476.3; "
+        "England 518.3; Region 539.1; Neighbours (mean) 574.6 (10 of 10)\n"
+        "cin_rate: Year 2023/24; Calderdale 357.5; 95% interval 340.3 to 375.4; "
+        "England 332.9; Region 340.9; Neighbours (mean) 364.7 (10 of 10)\n"
+    )
+    explore_kept_out(out["notebook"], page, printed, ("quartile_band", "mk_p_value"))
+    assert out["la"].name == "Calderdale" and out["slug"] == "calderdale"
     assert authorities.resolve_la("Devon").slug == "devon"
 
 

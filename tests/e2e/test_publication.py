@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pmqa_lib.core.files import PROJECT_ROOT, Paths, public_data_dir
+from pmqa_lib.core.files import PROJECT_ROOT, public_data_dir
 from pmqa_lib.core.format import RED
 from pmqa_lib.report import archive_index, indicator_pages, narrative, publish, tables
 from pmqa_lib.report.inputs import load_report_inputs
@@ -195,11 +195,8 @@ def test_axe_validation_reports(example_processed, browser):
 @pytest.mark.skipif(
     public_data_dir() is None, reason="public DfE/ONS files not found: set PUBLIC_DATA_DIR"
 )
-def test_axe_profile(browser, tmp_path):
-    from pmqa_lib.report import profile_pages
-
-    paths = Paths(PROJECT_ROOT / "data", tmp_path / "reports", public_data_dir())
-    out = profile_pages.build_profile("Calderdale", paths)
+def test_axe_profile(browser, calderdale_profile):
+    out = calderdale_profile  # the session's one Calderdale profile (tests/conftest.py)
     _assert_no_violations(_axe(browser, out["html"]), out["html"])
     book = load_workbook(out["html"].with_name(f"{out['slug']}_summary.xlsx"))
     assert book.sheetnames[:3] == ["Cover", "Contents", "Notes"]
