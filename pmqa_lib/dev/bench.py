@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pmqa_lib.core.format import RAGS
 from pmqa_lib.core.methods import XMR_LIMIT
 
 N_LA, N_IND, N_Q = 152, 100, 40
@@ -610,7 +611,7 @@ def bench_million_rows(n: int = 1_000_000, catalogue=None) -> dict:
             "numerator": np.where(is_number, np.nan, num),
             "denominator": np.where(has_den, num + rng.integers(1, 50, n), np.nan),
             "value": np.where(is_number, num, np.nan),
-            "proposed_rag": rng.choice(["Red", "Amber", "Green"], n),
+            "proposed_rag": rng.choice(list(RAGS), n),
             "commentary": "Commentary as an agency would write it.",
             "actions": None,
             "action_timescale": None,
