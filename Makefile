@@ -130,7 +130,7 @@ examples: $(STAMP) ## rebuild the shipped example returns from the seeded genera
 test: $(STAMP) $(AXE) ## run every test: unit and end-to-end (whole quarters, notebooks, browser, PDF, public data)
 	@$(PY) -m pytest -q -n auto
 
-test-fast: $(STAMP) ## run the unit tests only (tests/unit, well under 30 s)
+test-fast: $(STAMP) ## run the unit tests only (tests/unit; a few minutes on 2 cores: each Great Expectations run costs about 1 s)
 	@$(PY) -m pytest -q -n auto tests/unit
 
 lint: $(STAMP) ## ruff lint and format check, and the import contracts between stages
